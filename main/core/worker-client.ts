@@ -1,0 +1,80 @@
+import { Worker } from 'node:worker_threads';
+import { EventEmitter } from 'node:events';
+import { HearthError, ResultFrame, EventFrame, type HearthBridge } from '../../shared/api';
+import { CoreWorkerData, ReadyFrame } from './worker-protocol';
+
+/**
+ * The shell's handle on the core worker thread: a HearthBridge whose calls go
+ * to the worker and whose events come from it. main/app and main/host both
+ * use it, so the two hosts cannot drift apart.
+ */
+export class CoreWorker implements HearthBridge {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly events = new EventEmitter();
+  private nextId = 1;
+  private exited = false;
+  readonly ready: Promise<void>;
+
+  constructor(workerPath: string | URL, data: CoreWorkerData) {
+    this.worker = new Worker(workerPath, { workerData: CoreWorkerData.parse(data) });
+    this.events.setMaxListeners(0);
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => reject(new HearthError('unavailable', `The core stopped during start-up (exit code ${code}).`)));
+      this.worker.on('message', (message: unknown) => {
+        if (ReadyFrame.safeParse(message).success) resolve();
+      });
+    });
+    this.worker.on('message', (message: unknown) => this.onMessage(message));
+    this.worker.on('error', (error) => {
+      console.error('[core] worker failed:', error.name);
+    });
+    this.worker.on('exit', () => {
+      this.exited = true;
+      for (const { reject } of this.pending.values()) reject(new HearthError('unavailable', 'The core has stopped.'));
+      this.pending.clear();
+    });
+  }
+
+  invoke(method: string, args: unknown): Promise<unknown> {
+    if (this.exited) return Promise.reject(new HearthError('unavailable', 'The core has stopped.'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'call', id, method, args });
+    });
+  }
+
+  subscribe(event: string, listener: (payload: unknown) => void): () => void {
+    this.events.on(event, listener);
+    return () => this.events.off(event, listener);
+  }
+
+  /** Every event the core emits, for shells that forward all of them (IPC, WebSocket). */
+  subscribeAll(listener: (event: string, payload: unknown) => void): () => void {
+    this.events.on('*', listener);
+    return () => this.events.off('*', listener);
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private onMessage(message: unknown): void {
+    const result = ResultFrame.safeParse(message);
+    if (result.success) {
+      const entry = this.pending.get(result.data.id);
+      if (!entry) return;
+      this.pending.delete(result.data.id);
+      if (result.data.ok) entry.resolve(result.data.result);
+      else entry.reject(new HearthError(result.data.error.kind, result.data.error.message));
+      return;
+    }
+    const event = EventFrame.safeParse(message);
+    if (event.success) {
+      this.events.emit(event.data.event, event.data.payload);
+      this.events.emit('*', event.data.event, event.data.payload);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './contract';
+export * from './errors';
+export * from './frames';
+export * from './bridge';
+export * from './dispatcher';
