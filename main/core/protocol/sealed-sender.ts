@@ -1,0 +1,124 @@
+import {
+  CiphertextMessageType,
+  ContentHint,
+  PublicKey,
+  SenderCertificate,
+  sealedSenderDecryptToUsmc,
+  sealedSenderEncrypt as libsignalSealedSenderEncrypt,
+  UnidentifiedSenderMessageContent,
+} from '@signalapp/libsignal-client';
+import { sameDevice, toProtocolAddress } from './address';
+import { toLibsignalBytes } from './bytes';
+import { decryptMessage, encryptInOperation, type DecryptedMessage, type SessionMessageType } from './cipher';
+import { fromLibsignalError, ProtocolError } from './errors';
+import type { DeviceAddress } from './storage';
+import type { ProtocolTransaction } from './transaction';
+
+/**
+ * Sealed sender: the envelope the relay sees names only the recipient. Inside
+ * it (sealed to the recipient's identity key) is the sender's certificate,
+ * issued and signed by the relay's server key, which the relay's trust root
+ * signed, and the session ciphertext. The recipient learns and checks the
+ * sender from the certificate.
+ */
+
+export interface UnsealedMessage extends DecryptedMessage {
+  /** The sender, as the certificate names it. */
+  readonly sender: DeviceAddress;
+}
+
+function parseCertificate(bytes: Uint8Array): SenderCertificate {
+  try {
+    return SenderCertificate.deserialize(toLibsignalBytes(bytes));
+  } catch {
+    throw new ProtocolError('invalid-certificate', 'The sender certificate is malformed.');
+  }
+}
+
+/**
+ * Encrypt `content` for `to` and seal it with our sender certificate (bytes as
+ * issued by the relay). The certificate must be ours (this device, our current
+ * identity key) and unexpired, or recipients would refuse the message.
+ */
+export async function sealedSenderEncrypt(
+  tx: ProtocolTransaction,
+  to: DeviceAddress,
+  content: Uint8Array,
+  senderCertificate: Uint8Array,
+): Promise<Uint8Array> {
+  const certificate = parseCertificate(senderCertificate);
+  const ourKey = (await tx.identityKeyPair()).publicKey;
+  if (!sameDevice({ name: certificate.senderUuid(), deviceId: certificate.senderDeviceId() }, tx.localAddress) || !certificate.key().equals(ourKey)) {
+    throw new ProtocolError('invalid-certificate', 'The sender certificate is not for this device and identity key; fetch a new one.');
+  }
+  if (certificate.expiration() <= tx.now()) {
+    throw new ProtocolError('invalid-certificate', 'The sender certificate has expired; fetch a new one.');
+  }
+  try {
+    const { value } = await tx.run(async (stores) => {
+      const ciphertext = await encryptInOperation(tx, stores, to, content);
+      const usmc = UnidentifiedSenderMessageContent.new(ciphertext, certificate, ContentHint.Default, null);
+      return libsignalSealedSenderEncrypt(usmc, toProtocolAddress(to), stores.identity);
+    });
+    return value;
+  } catch (error) {
+    throw fromLibsignalError(error, 'invalid-message', 'The message could not be sealed.', to);
+  }
+}
+
+export interface SealedSenderDecryptOptions {
+  /** The relay's trust root public key (serialized, 33 bytes), pinned in the client's config. */
+  readonly trustRoot: Uint8Array;
+}
+
+/**
+ * Unseal, check the sender certificate against the trust root at the
+ * transaction's clock, then decrypt the inner message from the named sender.
+ * Errors after unsealing carry the sender's address, so messaging can reset
+ * the right session.
+ */
+export async function sealedSenderDecrypt(
+  tx: ProtocolTransaction,
+  sealed: Uint8Array,
+  options: SealedSenderDecryptOptions,
+): Promise<UnsealedMessage> {
+  let trustRoot: PublicKey;
+  try {
+    trustRoot = PublicKey.deserialize(toLibsignalBytes(options.trustRoot));
+  } catch {
+    throw new ProtocolError('misuse', 'The configured trust root is not a public key.');
+  }
+  let usmc: UnidentifiedSenderMessageContent;
+  try {
+    usmc = (await tx.run((stores) => sealedSenderDecryptToUsmc(toLibsignalBytes(sealed), stores.identity))).value;
+  } catch (error) {
+    throw fromLibsignalError(error, 'invalid-message', 'The sealed message could not be opened.');
+  }
+
+  const certificate = usmc.senderCertificate();
+  const sender: DeviceAddress = { name: certificate.senderUuid(), deviceId: certificate.senderDeviceId() };
+  const now = tx.now();
+  if (!certificate.validate(trustRoot, now)) {
+    const message = certificate.expiration() <= now
+      ? 'The sender certificate has expired.'
+      : 'The sender certificate is not signed under the trusted root.';
+    throw new ProtocolError('invalid-certificate', message, { address: sender });
+  }
+  if (sameDevice(sender, tx.localAddress)) {
+    throw new ProtocolError('self-send', 'A sealed message claiming to come from this device was refused.', { address: sender });
+  }
+
+  let type: SessionMessageType;
+  switch (usmc.msgType()) {
+    case CiphertextMessageType.PreKey:
+      type = 'prekey';
+      break;
+    case CiphertextMessageType.Whisper:
+      type = 'whisper';
+      break;
+    default:
+      throw new ProtocolError('invalid-message', 'The sealed message carries a kind of content this version does not read.', { address: sender });
+  }
+  const decrypted = await decryptMessage(tx, sender, { type, body: usmc.contents() });
+  return { ...decrypted, sender };
+}
