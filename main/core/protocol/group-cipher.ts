@@ -3,6 +3,7 @@ import {
   groupEncrypt,
   processSenderKeyDistributionMessage,
   SenderKeyDistributionMessage,
+  SenderKeyMessage,
 } from '@signalapp/libsignal-client';
 import { toProtocolAddress } from './address';
 import { toLibsignalBytes } from './bytes';
@@ -67,10 +68,20 @@ export async function encryptGroupMessage(tx: ProtocolTransaction, distributionI
 
 /** Decrypt a group message from `sender`: 'no-sender-key' if their distribution message has not been processed. */
 export async function decryptGroupMessage(tx: ProtocolTransaction, sender: DeviceAddress, message: Uint8Array): Promise<Uint8Array> {
+  let distributionId: string;
   try {
-    const { value } = await tx.run(async (stores) =>
-      unpadContent(await groupDecrypt(toProtocolAddress(sender), stores.senderKey, toLibsignalBytes(message))),
-    );
+    distributionId = SenderKeyMessage.deserialize(toLibsignalBytes(message)).distributionId();
+  } catch {
+    throw new ProtocolError('invalid-message', 'The group message is malformed.', { address: sender });
+  }
+  try {
+    const { value } = await tx.run(async (stores) => {
+      // libsignal reports a missing sender key as a Generic error; find out ourselves.
+      if ((await tx.getSenderKey(sender, distributionId)) === null) {
+        throw new ProtocolError('no-sender-key', 'No group key from this sender yet; ask them to send it again.', { address: sender });
+      }
+      return unpadContent(await groupDecrypt(toProtocolAddress(sender), stores.senderKey, toLibsignalBytes(message)));
+    });
     return value;
   } catch (error) {
     throw fromLibsignalError(error, 'invalid-message', 'The group message could not be decrypted.', sender);

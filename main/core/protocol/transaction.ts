@@ -35,7 +35,12 @@ import type {
  * vault transaction, or ProtocolStorage.applyWrites (all-or-nothing by contract).
  */
 
-/** Runs a commit's writes durably. Called exactly once per commit, even with no writes. */
+/**
+ * Makes a commit's writes durable, typically inside the caller's vault
+ * transaction. It must return only once they are durable, or throw: the cache
+ * takes the new state as soon as it returns. Called exactly once per commit,
+ * even with no writes.
+ */
 export type ApplyWrites = (writes: readonly ProtocolWrite[]) => Awaitable<void>;
 
 export interface ProtocolStoreOptions {
@@ -153,7 +158,8 @@ export class ProtocolStore {
   /**
    * Open a transaction. It waits until the previous one has committed or
    * rolled back: decrypts and encrypts of one profile never interleave.
-   * Always end it with commit() or rollback().
+   * Always end it with commit() or rollback(), and never begin another
+   * transaction on the same store while holding one (it would wait forever).
    */
   async begin(): Promise<ProtocolTransaction> {
     const previous = this.tail;
@@ -165,12 +171,19 @@ export class ProtocolStore {
     return new ProtocolTransaction(this, release);
   }
 
-  /** Run `work` in a transaction; commit if it succeeds (through `apply` if given), roll back if it throws. */
-  async transact<T>(work: (tx: ProtocolTransaction) => Promise<T>, apply?: ApplyWrites): Promise<T> {
+  /**
+   * Run `work` in a transaction; commit if it succeeds, roll back if it throws.
+   * `apply`, if given, gets the writes and work's result (e.g. the decrypted
+   * messages) to store both in one vault transaction.
+   */
+  async transact<T>(
+    work: (tx: ProtocolTransaction) => Promise<T>,
+    apply?: (writes: readonly ProtocolWrite[], result: T) => Awaitable<void>,
+  ): Promise<T> {
     const tx = await this.begin();
     try {
       const result = await work(tx);
-      await tx.commit(apply);
+      await tx.commit(apply === undefined ? undefined : (writes) => apply(writes, result));
       return result;
     } finally {
       tx.rollback();

@@ -31,10 +31,10 @@ export interface TestDevice {
 export async function createDevice(
   name: string,
   clock: TestClock,
-  options: { deviceId?: number; preKeyCount?: number; kyberPreKeyCount?: number } = {},
+  options: { deviceId?: number; preKeyCount?: number; kyberPreKeyCount?: number; storage?: MemoryProtocolStorage } = {},
 ): Promise<TestDevice> {
   const address = { name, deviceId: options.deviceId ?? 1 };
-  const storage = new MemoryProtocolStorage();
+  const storage = options.storage ?? new MemoryProtocolStorage();
   const store = new ProtocolStore(storage, { localAddress: address, now: clock.now });
   const upload = await store.transact((tx) =>
     createAccount(tx, { preKeyCount: options.preKeyCount ?? 3, kyberPreKeyCount: options.kyberPreKeyCount ?? 3 }),

@@ -125,7 +125,7 @@ describe('sessions and the 1:1 cipher', () => {
     const bob = await createDevice('bob', clock);
     const bundle = takeBundle(bob);
     const signature = Uint8Array.from(bundle.signedPreKey.signature);
-    signature[5] ^= 1;
+    signature[5] = signature[5]! ^ 1;
     const refused = await failure(alice.store.transact((tx) => startSession(tx, bob.address, { ...bundle, signedPreKey: { ...bundle.signedPreKey, signature } })));
     expect(refused.kind).toBe('invalid-bundle');
     expect(await alice.store.transact((tx) => hasUsableSession(tx, bob.address))).toBe(false);
@@ -173,7 +173,7 @@ describe('sessions and the 1:1 cipher', () => {
     const [good] = await send(alice, bob, 'two');
     expect(good?.type).toBe('whisper');
     const tampered = Uint8Array.from(good!.body);
-    tampered[tampered.length - 12] ^= 1;
+    tampered[tampered.length - 12] = tampered[tampered.length - 12]! ^ 1;
     expect((await failure(receive(bob, alice, { ...good!, body: tampered }))).kind).toBe('invalid-message');
     expect(await receive(bob, alice, good!)).toEqual(['two']);
   });
