@@ -1,0 +1,104 @@
+import { originOf } from '../app-origin';
+import { withCspHeader } from './csp';
+import { openExternalLink, type OpenExternal } from './external-links';
+import { UserActivation } from './user-activation';
+
+/*
+ * The session and web-contents halves of Electron's security checklist
+ * (https://www.electronjs.org/docs/latest/tutorial/security): deny every
+ * permission, put our CSP on every response, refuse downloads, navigation,
+ * new windows and <webview>. The Electron objects are described by the few
+ * members we use, so the guards are tested against recording fakes.
+ */
+
+/** The parts of Electron's Session the guards install handlers on. */
+export interface GuardedSession {
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void;
+  setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
+  readonly webRequest: {
+    onHeadersReceived(
+      listener: (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void,
+    ): void;
+  };
+  on(event: 'will-download', listener: (event: { preventDefault(): void }, item: { getURL(): string }) => void): unknown;
+}
+
+/**
+ * Downloads the app itself starts (a later issue: saving an attachment) are
+ * announced here first; any other download, e.g. one a compromised renderer
+ * triggers, is cancelled.
+ */
+export class DownloadGate {
+  private readonly expected = new Set<string>();
+
+  /** Allows exactly one download of this URL. */
+  expect(url: string): void {
+    this.expected.add(url);
+  }
+
+  /** Whether a download may proceed; consumes the allowance. */
+  admit(url: string): boolean {
+    return this.expected.delete(url);
+  }
+}
+
+export function installSessionGuards(session: GuardedSession, options: { contentSecurityPolicy: string; downloads: DownloadGate }): void {
+  // Hearth's UI needs no web permission: notifications come from the main
+  // process, and there is no camera, microphone, location or device access.
+  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: withCspHeader(details.responseHeaders, options.contentSecurityPolicy) });
+  });
+
+  session.on('will-download', (event, item) => {
+    if (!options.downloads.admit(item.getURL())) event.preventDefault();
+  });
+}
+
+/** A navigation event as Electron passes it (the details object is the event). */
+export interface NavigationEvent {
+  readonly url: string;
+  preventDefault(): void;
+}
+
+/** The parts of Electron's WebContents the guards install handlers on. */
+export interface GuardedContents {
+  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect', listener: (event: NavigationEvent) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
+  on(event: 'input-event', listener: (event: unknown, input: { type: string }) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+}
+
+/**
+ * Installed on every WebContents the app creates ('web-contents-created'):
+ * the window may only navigate within our own origin, may not open windows or
+ * attach webviews, and an http(s) link the user opens in a new window goes to
+ * their browser instead, only if they just clicked or pressed a key.
+ * Returns the contents' activation tracker for other user-initiated actions.
+ */
+export function guardWebContents(
+  contents: GuardedContents,
+  options: { appOrigin: string; openExternal: OpenExternal; now?: () => number },
+): UserActivation {
+  const activation = new UserActivation(options.now);
+  contents.on('input-event', (_event, input) => activation.record(input.type));
+
+  const stayInApp = (event: NavigationEvent) => {
+    if (originOf(event.url) !== options.appOrigin) event.preventDefault();
+  };
+  contents.on('will-navigate', stayInApp);
+  contents.on('will-frame-navigate', stayInApp);
+  contents.on('will-redirect', stayInApp);
+
+  contents.setWindowOpenHandler((details) => {
+    if (activation.consume()) openExternalLink(details.url, options.openExternal);
+    return { action: 'deny' };
+  });
+
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  return activation;
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it, vi } from 'vitest';
+import { APP_ORIGIN } from '../../../main/app/app-origin';
+import { DownloadGate, guardWebContents, installSessionGuards, type GuardedContents, type GuardedSession, type NavigationEvent } from '../../../main/app/security/session-guards';
+import { ACTIVATION_LIFESPAN_MS } from '../../../main/app/security/user-activation';
+
+/** A Session that records the handlers the guards install, so a test can call them as Electron would. */
+class FakeSession implements GuardedSession {
+  permissionRequest: Parameters<GuardedSession['setPermissionRequestHandler']>[0] | null = null;
+  permissionCheck: Parameters<GuardedSession['setPermissionCheckHandler']>[0] | null = null;
+  devicePermission: Parameters<GuardedSession['setDevicePermissionHandler']>[0] | null = null;
+  headersReceived: Parameters<GuardedSession['webRequest']['onHeadersReceived']>[0] | null = null;
+  willDownload: ((event: { preventDefault(): void }, item: { getURL(): string }) => void) | null = null;
+
+  setPermissionRequestHandler(handler: NonNullable<FakeSession['permissionRequest']>) {
+    this.permissionRequest = handler;
+  }
+  setPermissionCheckHandler(handler: NonNullable<FakeSession['permissionCheck']>) {
+    this.permissionCheck = handler;
+  }
+  setDevicePermissionHandler(handler: NonNullable<FakeSession['devicePermission']>) {
+    this.devicePermission = handler;
+  }
+  readonly webRequest = {
+    onHeadersReceived: (listener: NonNullable<FakeSession['headersReceived']>) => {
+      this.headersReceived = listener;
+    },
+  };
+  on(_event: 'will-download', listener: NonNullable<FakeSession['willDownload']>) {
+    this.willDownload = listener;
+    return this;
+  }
+}
+
+class FakeContents implements GuardedContents {
+  readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
+  windowOpen: ((details: { url: string }) => { action: 'deny' }) | null = null;
+
+  on(event: string, listener: (...args: never[]) => void) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }) {
+    this.windowOpen = handler;
+  }
+  /** Fires a navigation event; returns whether some guard prevented it. */
+  navigate(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect', url: string): boolean {
+    let prevented = false;
+    const details: NavigationEvent = { url, preventDefault: () => (prevented = true) };
+    for (const listener of this.listeners.get(event) ?? []) (listener as (e: NavigationEvent) => void)(details);
+    return prevented;
+  }
+  input(type: string): void {
+    for (const listener of this.listeners.get('input-event') ?? []) (listener as (e: unknown, i: { type: string }) => void)({}, { type });
+  }
+  attachWebview(): boolean {
+    let prevented = false;
+    for (const listener of this.listeners.get('will-attach-webview') ?? []) (listener as (e: { preventDefault(): void }) => void)({ preventDefault: () => (prevented = true) });
+    return prevented;
+  }
+}
+
+function guardedSession() {
+  const session = new FakeSession();
+  const downloads = new DownloadGate();
+  installSessionGuards(session, { contentSecurityPolicy: "default-src 'none'", downloads });
+  return { session, downloads };
+}
+
+function guardedContents() {
+  const contents = new FakeContents();
+  const opened: string[] = [];
+  let now = 1_000_000;
+  const clock = { advance: (ms: number) => (now += ms) };
+  guardWebContents(contents, { appOrigin: APP_ORIGIN, openExternal: async (url) => void opened.push(url), now: () => now });
+  return { contents, opened, clock };
+}
+
+describe('installSessionGuards', () => {
+  it('denies every permission request and check', () => {
+    const { session } = guardedSession();
+    for (const permission of ['notifications', 'media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen']) {
+      const callback = vi.fn();
+      session.permissionRequest?.({}, permission, callback);
+      expect(callback).toHaveBeenCalledExactlyOnceWith(false);
+      expect(session.permissionCheck?.({}, permission)).toBe(false);
+    }
+    expect(session.devicePermission?.({ deviceType: 'usb' })).toBe(false);
+  });
+
+  it('puts the CSP on every response, replacing one the server sent', () => {
+    const { session } = guardedSession();
+    const callback = vi.fn();
+    session.headersReceived?.({ responseHeaders: { 'content-security-policy': ['default-src *'], Server: ['vite'] } }, callback);
+    expect(callback).toHaveBeenCalledExactlyOnceWith({ responseHeaders: { Server: ['vite'], 'Content-Security-Policy': ["default-src 'none'"] } });
+  });
+
+  it('cancels downloads the app did not start, and lets an expected one through once', () => {
+    const { session, downloads } = guardedSession();
+    const download = (url: string) => {
+      const event = { preventDefault: vi.fn() };
+      session.willDownload?.(event, { getURL: () => url });
+      return event.preventDefault.mock.calls.length === 0;
+    };
+    expect(download('https://evil.example/payload.exe')).toBe(false);
+    downloads.expect('blob:app://hearth/attachment');
+    expect(download('blob:app://hearth/attachment')).toBe(true);
+    expect(download('blob:app://hearth/attachment')).toBe(false);
+  });
+});
+
+describe('guardWebContents', () => {
+  it('prevents navigation and redirects to any other origin', () => {
+    const { contents } = guardedContents();
+    for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect'] as const) {
+      expect(contents.navigate(event, 'https://evil.example/')).toBe(true);
+      expect(contents.navigate(event, 'file:///etc/passwd')).toBe(true);
+      expect(contents.navigate(event, 'app://other/index.html')).toBe(true);
+      expect(contents.navigate(event, 'javascript:alert(1)')).toBe(true);
+      expect(contents.navigate(event, 'app://hearth/index.html')).toBe(false);
+    }
+  });
+
+  it('denies every new window', () => {
+    const { contents, opened } = guardedContents();
+    expect(contents.windowOpen?.({ url: 'app://hearth/index.html' })).toEqual({ action: 'deny' });
+    contents.input('mouseUp');
+    expect(contents.windowOpen?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
+    expect(opened).toEqual(['https://example.org/']);
+  });
+
+  it('opens http(s) links in the browser only right after a user click or key press', () => {
+    const { contents, opened, clock } = guardedContents();
+    contents.windowOpen?.({ url: 'https://example.org/unasked' });
+    contents.input('mouseMove');
+    contents.windowOpen?.({ url: 'https://example.org/after-mouse-move' });
+    contents.input('mouseDown');
+    contents.windowOpen?.({ url: 'https://example.org/clicked' });
+    // One click opens one link.
+    contents.windowOpen?.({ url: 'https://example.org/second' });
+    contents.input('keyDown');
+    clock.advance(ACTIVATION_LIFESPAN_MS + 1);
+    contents.windowOpen?.({ url: 'https://example.org/too-late' });
+    expect(opened).toEqual(['https://example.org/clicked']);
+  });
+
+  it('never opens other schemes, even when the user clicked', () => {
+    const { contents, opened } = guardedContents();
+    for (const url of ['file:///etc/passwd', 'smb://server/share', 'javascript:alert(1)', 'hearth://x', 'ms-settings:', 'https://user:pw@example.org/']) {
+      contents.input('mouseUp');
+      expect(contents.windowOpen?.({ url })).toEqual({ action: 'deny' });
+    }
+    expect(opened).toEqual([]);
+  });
+
+  it('refuses to attach a webview', () => {
+    const { contents } = guardedContents();
+    expect(contents.attachWebview()).toBe(true);
+  });
+});
