@@ -1,0 +1,117 @@
+import { deriveSubkey, wipe } from './crypto';
+import { VaultError } from './errors';
+import type { VaultFs } from './file-io';
+import { JournalWriter, type JournalHeader, checkJournalKey, readJournalHeader, replayJournal } from './journal';
+import { type KeyHeader, keyIdText, vaultIdOf } from './key-header';
+import { fileNames, vaultPath } from './layout';
+import { loadSnapshot, readSnapshotHeader } from './snapshot';
+import { SqlDatabase } from './sqlite';
+
+/** A compaction that a crash interrupted after its new journal began (docs/vault-format.md, "Open"). */
+export interface UnfinishedCompaction {
+  generation: number;
+  /** The image the new snapshot must hold; null when that snapshot is already in place and only the journal rename is left. */
+  image: Uint8Array | null;
+}
+
+export interface LoadedVault {
+  db: SqlDatabase;
+  databaseKey: Buffer;
+  generation: number;
+  writer: JournalWriter;
+  unfinished: UnfinishedCompaction | null;
+  replayedRecords: number;
+  /** Plaintext size of the snapshot loaded (sets the compaction threshold). */
+  snapshotBytes: number;
+}
+
+function sameVault(header: { vaultId: Buffer }, vaultId: Buffer, what: string, kind: 'corrupt-snapshot' | 'corrupt-journal'): void {
+  if (!header.vaultId.equals(vaultId)) throw new VaultError(kind, `The ${what} belongs to another vault.`);
+}
+
+/**
+ * Reads snapshot and journal(s), checks everything, and builds the in-memory
+ * database. Reads only: a damaged vault fails here with nothing modified.
+ */
+export async function loadVault(io: VaultFs, dir: string, keyHeader: KeyHeader, keys: Map<string, Buffer>): Promise<LoadedVault> {
+  const vaultId = vaultIdOf(keyHeader);
+  const snapshotFile = vaultPath(dir, fileNames.snapshot);
+  const snapshotHeader = readSnapshotHeader(io, snapshotFile);
+  sameVault(snapshotHeader, vaultId, 'snapshot', 'corrupt-snapshot');
+  const databaseKey = keys.get(keyIdText(snapshotHeader.keyId));
+  if (!databaseKey) throw new VaultError('wrong-key', 'The key given does not open this vault\'s snapshot.');
+  const { image } = loadSnapshot(io, snapshotFile, deriveSubkey(databaseKey, vaultId, 'snapshot'));
+  const generation = snapshotHeader.generation;
+
+  const journalFile = vaultPath(dir, fileNames.journal);
+  const nextFile = vaultPath(dir, fileNames.nextJournal);
+  const journal = readJournalHeader(io, journalFile);
+  const next = readJournalHeader(io, nextFile);
+  if (!journal) throw new VaultError('missing-file', 'The vault\'s journal (vault.journal) is missing.');
+  sameVault(journal, vaultId, 'journal', 'corrupt-journal');
+  if (next) sameVault(next, vaultId, 'next journal', 'corrupt-journal');
+
+  // Which journals apply on top of this snapshot, in order (see "Open" in the format doc).
+  let replay: Array<{ file: string; header: JournalHeader }>;
+  let unfinished: UnfinishedCompaction | null = null;
+  if (!next) {
+    if (journal.generation !== generation) throw mismatch(journal.generation, generation);
+    replay = [{ file: journalFile, header: journal }];
+  } else if (journal.generation === generation && next.generation === generation + 1) {
+    replay = [{ file: journalFile, header: journal }, { file: nextFile, header: next }];
+    unfinished = { generation: generation + 1, image: null };
+  } else if (journal.generation === generation - 1 && next.generation === generation) {
+    replay = [{ file: nextFile, header: next }];
+    unfinished = { generation, image: null };
+  } else {
+    throw mismatch(next.generation, generation);
+  }
+
+  const journalKeys = replay.map(({ file, header }) => {
+    const key = keys.get(keyIdText(header.keyId));
+    if (!key) throw new VaultError('wrong-key', 'The key given does not open this vault\'s journal.');
+    const journalKey = deriveSubkey(key, vaultId, 'journal');
+    checkJournalKey(io, file, journalKey);
+    return journalKey;
+  });
+
+  const db = await SqlDatabase.open(image);
+  let replayedRecords = 0;
+  try {
+    let tail = null;
+    for (let i = 0; i < replay.length; i++) {
+      const { file, header } = replay[i] as (typeof replay)[number];
+      // One SQLite transaction per file: replaying thousands of small commits one by one would
+      // pay for thousands of index flushes; the journal's own records are the unit of durability.
+      db.run('BEGIN');
+      tail = replayJournal(io, file, header, journalKeys[i] as Buffer, (statements, sequence) => {
+        try {
+          for (const { sql, params } of statements) db.run(sql, params);
+        } catch (error) {
+          throw new VaultError('corrupt-journal', `Journal record ${sequence} could not be applied (${(error as Error).message}).`);
+        }
+        replayedRecords++;
+      });
+      db.run('COMMIT');
+      if (unfinished && replay.length === 2 && i === 0) unfinished.image = db.export();
+    }
+    const last = replay[replay.length - 1] as (typeof replay)[number];
+    const writerKey = journalKeys[journalKeys.length - 1] as Buffer;
+    const writer = JournalWriter.open(io, last.file, last.header, writerKey, tail ?? JournalWriter.emptyTail(last.header));
+    for (const key of journalKeys.slice(0, -1)) wipe(key);
+    const writerKeyId = keyIdText(last.header.keyId);
+    const currentKey = keys.get(writerKeyId) as Buffer;
+    for (const [id, key] of keys) if (id !== writerKeyId) wipe(key);
+    return { db, databaseKey: currentKey, generation: unfinished ? unfinished.generation : generation, writer, unfinished, replayedRecords, snapshotBytes: snapshotHeader.imageLength };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function mismatch(found: number, snapshot: number): VaultError {
+  return new VaultError(
+    'journal-generation-mismatch',
+    `The journal is from generation ${found} but the snapshot is generation ${snapshot}: an older (or foreign) journal was put in place. Restore the matching files from a backup.`,
+  );
+}
