@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { startRelay, type Relay, type RelayOptions } from '../../../relay';
+
+/** A relay on a free port with a fresh data folder, its log lines captured. */
+export interface TestRelay extends Relay {
+  readonly dataDir: string;
+  readonly logs: string[];
+  /** Closes the relay and deletes its data folder. */
+  stop(): Promise<void>;
+}
+
+export async function startTestRelay(options: RelayOptions = {}): Promise<TestRelay> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'hearth-relay-test-')));
+  const logs: string[] = [];
+  const relay = await startRelay({
+    port: 0,
+    logLevel: 'debug',
+    logSink: (line) => logs.push(line),
+    ...options,
+    dataDir,
+  });
+  return Object.assign(relay, {
+    dataDir,
+    logs,
+    async stop() {
+      await relay.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The Redis for this test file: CI's (HEARTH_TEST_REDIS_URL) or one spawned here on a free port. */
+export interface TestRedis {
+  readonly url: string;
+  /** A key prefix no other test uses. */
+  prefix(): string;
+  client(): Redis;
+  stop(): Promise<void>;
+}
+
+export async function startTestRedis(): Promise<TestRedis> {
+  let server: ChildProcess | undefined;
+  let url = process.env.HEARTH_TEST_REDIS_URL;
+  if (!url) {
+    const port = await freePort();
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    url = `redis://127.0.0.1:${port}`;
+    await waitForRedis(url);
+  }
+  const clients: Redis[] = [];
+  let count = 0;
+  return {
+    url,
+    prefix: () => `hearth-test:${process.pid}:${Date.now()}:${count++}:`,
+    client() {
+      const client = new Redis(url);
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.allSettled(clients.map((c) => c.quit()));
+      if (server) {
+        const exited = new Promise((resolve) => server?.once('exit', resolve));
+        server.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+async function waitForRedis(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.ping();
+      await probe.quit();
+      return;
+    } catch {
+      probe.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(`Redis at ${url} did not start.`);
+}
+
+/** All keys under a prefix with their values as raw bytes (DUMP), for "nothing kept" checks. */
+export async function dumpKeyspace(redis: Redis, prefix: string): Promise<Map<string, Buffer>> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  const dumps = new Map<string, Buffer>();
+  for (const key of keys) {
+    const value = await redis.dumpBuffer(key);
+    if (value) dumps.set(key, value);
+  }
+  return dumps;
+}
+
+/** Retries `check` until it stops throwing, for effects the relay completes just after it answers. */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
