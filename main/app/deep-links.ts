@@ -26,8 +26,15 @@ export interface HearthLink {
   readonly href: string;
 }
 
+/**
+ * Spellings the URL parser would quietly rewrite (dot segments, backslashes,
+ * whitespace, control characters): a link that needs rewriting is not one we
+ * made, so it is refused rather than reinterpreted.
+ */
+const REWRITTEN_SPELLING = /\/(?:\.|%2e){1,2}(?:[/?#]|$)|[\\\s\p{Cc}]/iu;
+
 export function parseHearthLink(raw: unknown): HearthLink | null {
-  if (typeof raw !== 'string' || raw.length > MAX_LINK_LENGTH) return null;
+  if (typeof raw !== 'string' || raw.length > MAX_LINK_LENGTH || REWRITTEN_SPELLING.test(raw)) return null;
   let url: URL;
   try {
     url = new URL(raw);
