@@ -1,7 +1,8 @@
 /**
  * Native notifications, raised by the main process (the renderer has no
  * notification permission). Later issues feed this from core events; it shows
- * what it is given and never logs it.
+ * what it is given and never logs it. In main/app/index.ts:
+ *   new DesktopNotifier({ isSupported: () => Notification.isSupported(), create: (c) => new Notification(c) }, showMainWindow)
  */
 
 export interface NotificationContent {

@@ -12,7 +12,12 @@ import { APP_HOST, APP_SCHEME } from './app-origin';
 
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,
-  privileges: { standard: true, secure: true, supportFetchAPI: true },
+  // corsEnabled: Vite's built page loads its module scripts with `crossorigin`
+  // (CORS-mode requests), so the scheme takes part in CORS as https does
+  // rather than relying on how Chromium treats unknown schemes. Our responses
+  // carry no Access-Control-Allow-Origin, so no other origin can read them.
+  // bypassCSP stays off.
+  privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
 };
 
 /**

@@ -85,7 +85,7 @@ describe('the app:// handler', () => {
     expect(response.status).toBe(405);
   });
 
-  it('registers app:// as a standard, secure scheme that fetch can use, without bypassing CSP', () => {
-    expect(APP_SCHEME_PRIVILEGES).toEqual({ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } });
+  it('registers app:// as a standard, secure, fetchable scheme, without bypassing CSP', () => {
+    expect(APP_SCHEME_PRIVILEGES).toEqual({ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } });
   });
 });
