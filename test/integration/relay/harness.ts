@@ -1,14 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fromBinary } from '@bufbuild/protobuf';
+import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { startRelay, type Relay, type RelayOptions } from '../../../relay';
+import { SQLITE_FILE } from '../../../relay/store/sqlite/sqlite-store';
+import { EnvelopeSchema, type Envelope } from '../../../shared/proto';
 
 /** A relay on a free port with a fresh data folder, its log lines captured. */
 export interface TestRelay extends Relay {
   readonly dataDir: string;
+  readonly redisPrefix: string | undefined;
   readonly logs: string[];
   /** Closes the relay and deletes its data folder. */
   stop(): Promise<void>;
@@ -26,6 +31,7 @@ export async function startTestRelay(options: RelayOptions = {}): Promise<TestRe
   });
   return Object.assign(relay, {
     dataDir,
+    redisPrefix: options.redisUrl ? options.redisPrefix : undefined,
     logs,
     async stop() {
       await relay.close();
@@ -129,4 +135,73 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+}
+
+/**
+ * The store a test runs against, and how to look inside it directly (as an
+ * operator, or an attacker with the disk, would) rather than through the relay.
+ */
+export interface StoreBackend {
+  readonly name: 'sqlite' | 'redis';
+  /** Options for one relay on this backend (a fresh Redis prefix each call). */
+  options(): RelayOptions;
+  /** Every envelope the store holds for `relay`. */
+  storedEnvelopes(relay: TestRelay): Promise<Envelope[]>;
+  /** Every byte the store keeps for `relay`: the SQLite files, or a DUMP of each Redis key. */
+  persistedBytes(relay: TestRelay): Promise<Buffer[]>;
+  /** Redis keys the relay holds (empty for SQLite). */
+  keys(relay: TestRelay): Promise<string[]>;
+}
+
+export function sqliteBackend(): StoreBackend {
+  const files = async (relay: TestRelay) => (await readdir(relay.dataDir)).filter((name) => name.startsWith(SQLITE_FILE));
+  return {
+    name: 'sqlite',
+    options: () => ({}),
+    async storedEnvelopes(relay) {
+      const db = new Database(path.join(relay.dataDir, SQLITE_FILE), { readonly: true });
+      try {
+        return db
+          .prepare<[], { body: Buffer }>('SELECT body FROM envelopes ORDER BY seq')
+          .all()
+          .map((row) => fromBinary(EnvelopeSchema, row.body));
+      } finally {
+        db.close();
+      }
+    },
+    async persistedBytes(relay) {
+      return Promise.all((await files(relay)).map((name) => readFile(path.join(relay.dataDir, name))));
+    },
+    keys: async () => [],
+  };
+}
+
+export function redisBackend(redis: () => TestRedis): StoreBackend {
+  const prefixOf = (relay: TestRelay) => {
+    if (!relay.redisPrefix) throw new Error('This relay does not use Redis.');
+    return relay.redisPrefix;
+  };
+  const backend: StoreBackend = {
+    name: 'redis',
+    options: () => ({ redisUrl: redis().url, redisPrefix: redis().prefix() }),
+    async storedEnvelopes(relay) {
+      const client = redis().client();
+      const keys = (await backend.keys(relay)).filter((key) => key.startsWith(`${prefixOf(relay)}env:`));
+      const bodies = await Promise.all(keys.map((key) => client.getBuffer(key)));
+      return bodies.filter((b): b is Buffer => b !== null).map((body) => fromBinary(EnvelopeSchema, body));
+    },
+    async persistedBytes(relay) {
+      return [...(await dumpKeyspace(redis().client(), prefixOf(relay))).values()];
+    },
+    async keys(relay) {
+      return [...(await dumpKeyspace(redis().client(), prefixOf(relay))).keys()];
+    },
+  };
+  return backend;
+}
+
+/** Whether any chunk holds `needle`, raw or in base64 / base64url. */
+export function bytesContain(chunks: readonly Buffer[], needle: Uint8Array): boolean {
+  const forms = [Buffer.from(needle), Buffer.from(Buffer.from(needle).toString('base64')), Buffer.from(Buffer.from(needle).toString('base64url'))];
+  return chunks.some((chunk) => forms.some((form) => chunk.includes(form)));
 }
