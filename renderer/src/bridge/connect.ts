@@ -1,0 +1,75 @@
+import { HearthClient, HearthError, type HearthBridge } from '../../../shared/api';
+import { takeAccessToken } from './access-token';
+import { alwaysOpen, type ConnectionSource, type ConnectionState } from './connection';
+import { SocketBridge, type CheckSession, type OpenSocket } from './socket-bridge';
+import { API_PATH, API_SUBPROTOCOL, SESSION_PATH, TOKEN_SUBPROTOCOL_PREFIX } from './socket-protocol';
+
+export interface Connection {
+  client: HearthClient;
+  connection: ConnectionSource;
+}
+
+/**
+ * The page's way to the core: the Electron preload's `window.hearth` when it is
+ * there, otherwise the browser host's WebSocket.
+ */
+export function connectToCore(): Connection {
+  const preload = window.hearth;
+  if (isBridge(preload)) return { client: new HearthClient(preload), connection: alwaysOpen };
+
+  const token = takeAccessToken({ location: window.location, history: window.history, storage: window.sessionStorage });
+  if (!token) {
+    const refused = new RefusedBridge({ status: 'unauthorized', reason: 'missing-token' });
+    return { client: new HearthClient(refused), connection: refused };
+  }
+  const bridge = new SocketBridge({ openSocket: browserSocket(token), checkSession: browserSessionCheck(token) });
+  bridge.start();
+  return { client: new HearthClient(bridge), connection: bridge };
+}
+
+function isBridge(value: unknown): value is HearthBridge {
+  return typeof value === 'object' && value !== null && 'invoke' in value && typeof value.invoke === 'function' && 'subscribe' in value && typeof value.subscribe === 'function';
+}
+
+function browserSocket(token: string): OpenSocket {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  const url = `${scheme}://${window.location.host}${API_PATH}`;
+  return (events) => {
+    const ws = new WebSocket(url, [API_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${token}`]);
+    ws.onopen = () => events.onOpen();
+    ws.onmessage = (event: MessageEvent<unknown>) => {
+      if (typeof event.data === 'string') events.onMessage(event.data);
+    };
+    ws.onclose = () => events.onClose();
+    return { send: (text) => ws.send(text), close: () => ws.close(1000) };
+  };
+}
+
+function browserSessionCheck(token: string): CheckSession {
+  return async () => {
+    try {
+      const response = await fetch(SESSION_PATH, { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+      if (response.status === 401) return 'invalid';
+      return response.ok ? 'valid' : 'unreachable';
+    } catch {
+      return 'unreachable';
+    }
+  };
+}
+
+/** A bridge that can never connect (no token): every call fails with the reason. */
+class RefusedBridge implements HearthBridge, ConnectionSource {
+  constructor(private readonly state: ConnectionState) {}
+  invoke(): Promise<unknown> {
+    return Promise.reject(new HearthError('unauthorized', 'This page has no access token for Hearth.'));
+  }
+  subscribe(): () => void {
+    return () => undefined;
+  }
+  getState(): ConnectionState {
+    return this.state;
+  }
+  onDidChangeState(): () => void {
+    return () => undefined;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The theme follows the OS (prefers-color-scheme) unless the user picks one.
+ * The CSS does the work (light-dark() on color-scheme); this only sets
+ * <html data-theme>. The choice lives in localStorage for now and moves to the
+ * core's settings once the contract has them.
+ */
+export const themePreferences = ['system', 'light', 'dark'] as const;
+export type ThemePreference = (typeof themePreferences)[number];
+
+const STORAGE_KEY = 'hearth.theme';
+
+export function isThemePreference(value: unknown): value is ThemePreference {
+  return typeof value === 'string' && (themePreferences as readonly string[]).includes(value);
+}
+
+export function loadThemePreference(storage: Pick<Storage, 'getItem'>): ThemePreference {
+  const stored = storage.getItem(STORAGE_KEY);
+  return isThemePreference(stored) ? stored : 'system';
+}
+
+export function saveThemePreference(storage: Pick<Storage, 'setItem'>, preference: ThemePreference): void {
+  storage.setItem(STORAGE_KEY, preference);
+}
+
+export function applyThemePreference(root: HTMLElement, preference: ThemePreference): void {
+  if (preference === 'system') delete root.dataset.theme;
+  else root.dataset.theme = preference;
+}
