@@ -15,7 +15,7 @@ import { resolveProfileDir } from './profile';
 import { APP_SCHEME_PRIVILEGES, createRendererHandler } from './renderer-protocol';
 import { contentSecurityPolicy } from './security/csp';
 import { DownloadGate, guardWebContents, installSessionGuards } from './security/session-guards';
-import { createWebPreferences } from './security/web-preferences';
+import { createWebPreferences, spellcheckAllowed } from './security/web-preferences';
 import { createTray, unreadOverlayImage } from './tray';
 import { UnreadIndicator } from './unread-indicator';
 import { WINDOW_STATE_FILE } from './window-state';
@@ -90,6 +90,8 @@ async function start(): Promise<void> {
   });
 
   installSessionGuards(session.defaultSession, { contentSecurityPolicy: csp, downloads });
+  // Off for the session too, or Chromium fetches dictionaries for it regardless of the window's preference.
+  if (!spellcheckAllowed(process.platform)) session.defaultSession.setSpellCheckerEnabled(false);
   if (!devServerUrl) {
     session.defaultSession.protocol.handle(APP_SCHEME_PRIVILEGES.scheme, createRendererHandler({ rendererRoot: join(__dirname, '../renderer'), contentSecurityPolicy: csp }));
   }

@@ -1,6 +1,16 @@
 import type { WebPreferences } from 'electron';
 
 /**
+ * Whether spellchecking may run: Chromium's Hunspell dictionaries are
+ * downloaded from Google's CDN on Windows and Linux, which would tell a third
+ * party that Hearth is running. macOS uses the system spellchecker, which
+ * stays on the machine.
+ */
+export function spellcheckAllowed(platform: NodeJS.Platform): boolean {
+  return platform === 'darwin';
+}
+
+/**
  * The main window's webPreferences, per Electron's security checklist
  * (https://www.electronjs.org/docs/latest/tutorial/security). Every value is
  * spelled out, even where it equals Electron's default, so a future default
@@ -20,9 +30,6 @@ export function createWebPreferences(options: { preloadPath: string; platform: N
     webviewTag: false,
     navigateOnDragDrop: false,
     safeDialogs: true,
-    // Chromium's Hunspell dictionaries are downloaded from Google's CDN on
-    // Windows and Linux, which would tell a third party that Hearth is running.
-    // macOS uses the system spellchecker, which stays on the machine.
-    spellcheck: options.platform === 'darwin',
+    spellcheck: spellcheckAllowed(options.platform),
   };
 }
