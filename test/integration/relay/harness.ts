@@ -205,3 +205,35 @@ export function bytesContain(chunks: readonly Buffer[], needle: Uint8Array): boo
   const forms = [Buffer.from(needle), Buffer.from(Buffer.from(needle).toString('base64')), Buffer.from(Buffer.from(needle).toString('base64url'))];
   return chunks.some((chunk) => forms.some((form) => chunk.includes(form)));
 }
+
+/** A relay running as its own process through the real CLI (relay/main.ts). */
+export interface RelayProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything it wrote on stdout and stderr so far. */
+  readonly output: () => string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+/** Starts `relay/main.ts` with `args` (under Node with tsx, one process, so a signal reaches the relay itself). */
+export function spawnRelay(args: string[], command: string[] = ['--import', 'tsx', 'relay/main.ts']): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [...command, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The relay did not start:\n${output}`)), 30_000);
+    child.stdout.on('data', () => {
+      const match = /^Hearth relay listening on (wss?:\/\/\S+)$/m.exec(output);
+      if (!match?.[1]) return;
+      clearTimeout(timer);
+      resolve({ url: match[1], child, output: () => output, exited });
+    });
+    void exited.then(() => reject(new Error(`The relay exited before listening:\n${output}`)));
+  });
+}
