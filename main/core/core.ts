@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { EventEmitter } from 'node:events';
-import type { EventName, EventPayload, Handlers } from '../../shared/api';
+import { HearthError, methodNames, type EventName, type EventPayload, type Handlers, type MethodName } from '../../shared/api';
 import { CORE_VERSION } from './version';
 
 /** What the shell tells the core about where it runs. */
@@ -34,7 +34,13 @@ function libsignalVersion(): string {
 export function createCore(options: CoreOptions): Core {
   const emitter = new EventEmitter();
 
+  // Messaging methods are being wired in (issue 5); until then they answer 'unavailable'.
+  const notYet = Object.fromEntries(
+    methodNames.map((method: MethodName) => [method, () => Promise.reject(new HearthError('unavailable', `${method} is not available yet.`))]),
+  ) as unknown as Handlers;
+
   const handlers: Handlers = {
+    ...notYet,
     'app.getInfo': () => ({
       name: 'Hearth',
       version: CORE_VERSION,

@@ -1,4 +1,24 @@
 import { z } from 'zod';
+import {
+  AccountInfo,
+  ConnectionState,
+  Contact,
+  ContactId,
+  ConversationId,
+  ConversationSummary,
+  CreateProfileArgs,
+  CreateProfileResult,
+  Message,
+  MessageCursor,
+  MessageId,
+  MessagePage,
+  SafetyNumber,
+  SearchHit,
+  Settings,
+  StorageUsage,
+  UnlockWith,
+  Username,
+} from './messaging';
 
 /**
  * The one contract between the renderer and the core. Electron IPC and the
@@ -48,15 +68,78 @@ export type FirstRunInfo = z.infer<typeof FirstRunInfo>;
 export const UnreadCount = z.object({ total: z.number().int().nonnegative() });
 export type UnreadCount = z.infer<typeof UnreadCount>;
 
+const Ok = z.object({ ok: z.literal(true) });
+const VaultStateResult = z.object({ state: VaultState });
+
 export const methods = {
   'app.getInfo': { args: NoArgs, result: AppInfo },
   'app.getFirstRun': { args: NoArgs, result: FirstRunInfo },
   'app.getUnreadCount': { args: NoArgs, result: UnreadCount },
+
+  // Profile and vault. A profile is created once (keys, relay registration, vault); then unlocked and locked.
+  'vault.getState': { args: NoArgs, result: VaultStateResult },
+  'account.create': { args: CreateProfileArgs, result: CreateProfileResult },
+  /** Fails with kind 'unauthorized' when the passphrase or key is wrong. */
+  'vault.unlock': { args: z.object({ with: UnlockWith }), result: VaultStateResult },
+  'vault.lock': { args: NoArgs, result: VaultStateResult },
+  'account.get': { args: NoArgs, result: AccountInfo },
+
+  'connection.getState': { args: NoArgs, result: ConnectionState },
+
+  // Contacts (by relay username).
+  /** Looks the username up on the relay and adds it (or returns the existing contact). 'not-found' when no such user. */
+  'contacts.add': { args: z.object({ username: Username }), result: Contact },
+  'contacts.list': { args: NoArgs, result: z.object({ contacts: z.array(Contact) }) },
+  'contacts.get': { args: z.object({ contactId: ContactId }), result: Contact },
+  'contacts.getSafetyNumber': { args: z.object({ contactId: ContactId }), result: SafetyNumber },
+  /** Compares a scanned QR payload (base64) with the safety number. */
+  'contacts.compareSafetyNumber': { args: z.object({ contactId: ContactId, scanned: z.string().max(4096) }), result: z.object({ match: z.boolean() }) },
+  'contacts.setVerified': { args: z.object({ contactId: ContactId, verified: z.boolean() }), result: Contact },
+  /** Acknowledges a changed identity key; releases held messages. */
+  'contacts.acceptIdentityChange': { args: z.object({ contactId: ContactId }), result: Contact },
+
+  // Conversations.
+  'conversations.list': { args: z.object({ includeArchived: z.boolean().optional() }).strict(), result: z.object({ conversations: z.array(ConversationSummary) }) },
+  'conversations.get': { args: z.object({ conversationId: ConversationId }), result: ConversationSummary },
+  /** Marks incoming messages read up to `upTo` (default: all) and sends read receipts. */
+  'conversations.markRead': { args: z.object({ conversationId: ConversationId, upTo: MessageCursor.optional() }), result: z.object({ unreadCount: z.number().int().nonnegative() }) },
+
+  // Messages.
+  /** Newest `limit` messages before `before` (default: the newest), or the `limit` just after `after`; oldest first. */
+  'messages.page': {
+    args: z.object({ conversationId: ConversationId, before: MessageCursor.optional(), after: MessageCursor.optional(), limit: z.number().int().min(1).max(500).optional() }),
+    result: MessagePage,
+  },
+  'messages.get': { args: z.object({ messageId: MessageId }), result: Message },
+  /** Stores the message as 'pending' (durably) and sends it; resolves with the stored message. 'untrusted-identity' when sending is held. */
+  'messages.send': { args: z.object({ conversationId: ConversationId, body: z.string().min(1).max(64 * 1024) }), result: Message },
+  /** Sends a 'failed' message again (to the devices that did not get it yet). */
+  'messages.retry': { args: z.object({ messageId: MessageId }), result: Message },
+  'messages.setTyping': { args: z.object({ conversationId: ConversationId, typing: z.boolean() }), result: Ok },
+
+  'search.messages': {
+    args: z.object({ query: z.string().max(500), conversationId: ConversationId.optional(), limit: z.number().int().min(1).max(200).optional() }),
+    result: z.object({ hits: z.array(SearchHit) }),
+  },
+
+  'settings.get': { args: NoArgs, result: Settings },
+  'settings.update': { args: Settings.partial().strict(), result: Settings },
+  'storage.getUsage': { args: NoArgs, result: StorageUsage },
 } as const satisfies Record<string, { args: z.ZodType; result: z.ZodType }>;
 
 export const events = {
   'app.onDidChangeVaultState': z.object({ state: VaultState }),
   'app.onDidChangeUnreadCount': UnreadCount,
+  'connection.onDidChangeState': ConnectionState,
+  'messages.onDidAdd': z.object({ message: Message }),
+  /** Status, read time or body changed (e.g. sent → delivered → read). */
+  'messages.onDidUpdate': z.object({ message: Message }),
+  'conversations.onDidUpdate': z.object({ conversation: ConversationSummary }),
+  /** A contact started or stopped typing; a 'started' expires by itself after 15 s without a refresh. */
+  'conversations.onDidChangeTyping': z.object({ conversationId: ConversationId, contactId: ContactId, typing: z.boolean() }),
+  'contacts.onDidUpdate': z.object({ contact: Contact }),
+  /** A contact's identity key changed; `sendingHeld` when they were verified. */
+  'contacts.onDidChangeIdentity': z.object({ contactId: ContactId, conversationId: ConversationId, sendingHeld: z.boolean() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

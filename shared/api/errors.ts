@@ -15,6 +15,8 @@ export const errorKinds = [
   'not-found',
   'conflict',
   'unavailable',
+  /** Sending is held: the contact's identity changed while verified; accept the change first. */
+  'untrusted-identity',
   'internal',
 ] as const;
 

@@ -1,4 +1,5 @@
 export * from './contract';
+export * from './messaging';
 export * from './errors';
 export * from './frames';
 export * from './bridge';

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+
+/**
+ * The messaging part of the contract: what the renderer sees of accounts,
+ * contacts, conversations, messages, search and settings. Ids are opaque
+ * strings to the renderer; times are milliseconds since 1970.
+ */
+
+/** Relay usernames: 3–32 characters of a-z 0-9 . _ (the relay's rule). */
+export const Username = z.string().regex(/^[a-z0-9._]{3,32}$/, 'Usernames are 3–32 characters of a-z, 0-9, dot and underscore.');
+
+/** A message's id: the 16 random bytes its sender chose, in hex. The same on both sides. */
+export const MessageId = z.string().regex(/^[0-9a-f]{32}$/);
+export const ConversationId = z.string().min(1).max(100);
+/** A contact's id is their username. */
+export const ContactId = Username;
+
+const Time = z.number().int().nonnegative();
+
+// ------------------------------------------------------------------ account
+
+/** How a new profile's vault key is protected. The keychain is offered only where FirstRunInfo says so. */
+export const NewProtection = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('passphrase'), passphrase: z.string().min(1).max(1024) }),
+  z.object({ kind: z.literal('keychain') }),
+  /** A raw key file (32 bytes or 64 hex characters); created if it does not exist. */
+  z.object({ kind: z.literal('keyfile'), path: z.string().min(1).max(4096) }),
+]);
+export type NewProtection = z.infer<typeof NewProtection>;
+
+/** Ways to unlock an existing profile. */
+export const UnlockWith = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('passphrase'), passphrase: z.string().min(1).max(1024) }),
+  z.object({ kind: z.literal('keychain') }),
+  z.object({ kind: z.literal('keyfile'), path: z.string().min(1).max(4096) }),
+  z.object({ kind: z.literal('recovery'), recoveryKey: z.string().min(1).max(200) }),
+]);
+export type UnlockWith = z.infer<typeof UnlockWith>;
+
+export const AccountInfo = z.object({
+  username: Username,
+  deviceId: z.number().int().min(1).max(127),
+  displayName: z.string().nullable(),
+  relayUrl: z.string(),
+  /** Whether the relay has accepted this account (false while registration is still to be retried). */
+  registered: z.boolean(),
+  createdAt: Time,
+});
+export type AccountInfo = z.infer<typeof AccountInfo>;
+
+export const CreateProfileArgs = z.object({
+  username: Username,
+  displayName: z.string().max(100).optional(),
+  relayUrl: z.string().min(1).max(2048),
+  protection: NewProtection,
+});
+
+export const CreateProfileResult = z.object({
+  account: AccountInfo,
+  /** Shown to the person once; it is not stored anywhere. */
+  recoveryKey: z.string(),
+});
+
+// ------------------------------------------------------------- connection
+
+export const ConnectionStateName = z.enum(['offline', 'connecting', 'online']);
+export const ConnectionState = z.object({
+  state: ConnectionStateName,
+  /** When the next reconnect attempt is due, while offline. */
+  retryAt: Time.nullable(),
+  /** Why the last attempt failed, in words a person can act on. */
+  lastError: z.string().nullable(),
+});
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+// ---------------------------------------------------------------- contacts
+
+export const Contact = z.object({
+  id: ContactId,
+  username: Username,
+  displayName: z.string().nullable(),
+  /** The direct conversation with this contact. */
+  conversationId: ConversationId,
+  /** The user compared safety numbers for the current identity key. */
+  verified: z.boolean(),
+  /** The identity key changed and the user has not yet acknowledged the new one. */
+  identityChanged: z.boolean(),
+  /** Sending is held until the user accepts the new identity (it changed while verified). */
+  sendingHeld: z.boolean(),
+  blocked: z.boolean(),
+  createdAt: Time,
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const SafetyNumber = z.object({
+  contactId: ContactId,
+  /** 60 digits. */
+  digits: z.string().regex(/^\d{60}$/),
+  /** The same 60 digits in 12 groups of 5, as they are shown. */
+  groups: z.array(z.string().regex(/^\d{5}$/)).length(12),
+  /** What the QR code carries (libsignal's scannable fingerprint), base64. */
+  qrPayload: z.string(),
+  verified: z.boolean(),
+});
+export type SafetyNumber = z.infer<typeof SafetyNumber>;
+
+// ----------------------------------------------------------------- messages
+
+export const MessageStatus = z.enum(['pending', 'sent', 'delivered', 'read', 'failed', 'received']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+/**
+ * 'text': an ordinary message. The others are notices the core puts in the
+ * conversation: 'identity-changed' (the contact's safety number changed),
+ * 'decrypt-failed' (a message arrived that could not be decrypted; a session
+ * reset was started), 'session-reset' (the secure session was renewed).
+ */
+export const MessageKind = z.enum(['text', 'identity-changed', 'decrypt-failed', 'session-reset']);
+export type MessageKind = z.infer<typeof MessageKind>;
+
+/** A position in a conversation: messages are ordered by (sentAt, seq). */
+export const MessageCursor = z.object({ sentAt: Time, seq: z.number().int().nonnegative() });
+export type MessageCursor = z.infer<typeof MessageCursor>;
+
+export const Message = z.object({
+  id: MessageId,
+  /** Local order key, for cursors. */
+  seq: z.number().int().nonnegative(),
+  conversationId: ConversationId,
+  kind: MessageKind,
+  direction: z.enum(['incoming', 'outgoing']),
+  /** The sender's contact id for incoming messages; null for our own and for notices. */
+  authorId: ContactId.nullable(),
+  body: z.string().nullable(),
+  status: MessageStatus,
+  sentAt: Time,
+  receivedAt: Time,
+  readAt: Time.nullable(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const MessagePage = z.object({
+  messages: z.array(Message),
+  /** More messages exist beyond this page in the direction asked. */
+  hasMore: z.boolean(),
+});
+
+// ------------------------------------------------------------- conversations
+
+export const ConversationSummary = z.object({
+  id: ConversationId,
+  type: z.enum(['direct', 'group']),
+  /** For direct conversations: the contact. */
+  contactId: ContactId.nullable(),
+  title: z.string(),
+  unreadCount: z.number().int().nonnegative(),
+  lastMessage: Message.nullable(),
+  /** Sending is held in this conversation until an identity change is accepted. */
+  sendingHeld: z.boolean(),
+  archived: z.boolean(),
+  mutedUntil: Time.nullable(),
+  updatedAt: Time,
+});
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+// ------------------------------------------------------------------ search
+
+export const SearchHit = z.object({
+  messageId: MessageId,
+  conversationId: ConversationId,
+  sentAt: Time,
+  /** The snippet in pieces; `match` pieces are the words that matched (render them highlighted). */
+  snippet: z.array(z.object({ text: z.string(), match: z.boolean() })),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+// ---------------------------------------------------------------- settings
+
+export const NotificationContent = z.enum(['name-and-message', 'name-only', 'none']);
+export const Theme = z.enum(['system', 'light', 'dark']);
+
+export const Settings = z.object({
+  /** Lock the vault after this many minutes without use; null = never. */
+  autoLockMinutes: z.number().int().min(1).max(24 * 60).nullable(),
+  notificationContent: NotificationContent,
+  theme: Theme,
+  relayUrl: z.string().min(1).max(2048),
+  /** Tell contacts when their messages were read. */
+  sendReadReceipts: z.boolean(),
+  /** Tell contacts while typing. */
+  sendTypingIndicators: z.boolean(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const StorageUsage = z.object({
+  /** Everything in the profile folder. */
+  totalBytes: z.number().int().nonnegative(),
+  /** Snapshot and journal: the encrypted history itself. */
+  databaseBytes: z.number().int().nonnegative(),
+  attachmentBytes: z.number().int().nonnegative(),
+  messageCount: z.number().int().nonnegative(),
+});
+export type StorageUsage = z.infer<typeof StorageUsage>;
