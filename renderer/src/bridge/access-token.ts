@@ -20,10 +20,11 @@ export function fragmentWithoutToken(fragment: string): string {
   return rest ? `#${rest}` : '';
 }
 
+/** The parts of window.location, window.history and window.sessionStorage this needs. */
 export interface TokenSources {
-  location: Pick<Location, 'hash' | 'pathname' | 'search'>;
-  history: Pick<History, 'replaceState' | 'state'>;
-  storage: Pick<Storage, 'getItem' | 'setItem'>;
+  location: { readonly hash: string; readonly pathname: string; readonly search: string };
+  history: { readonly state: unknown; replaceState(data: unknown, unused: string, url?: string): void };
+  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 }
 
 /** Takes the token out of the address bar (into storage), then returns what storage holds. */

@@ -1,7 +1,8 @@
 import { HearthClient, HearthError, type HearthBridge } from '../../../shared/api';
 import { takeAccessToken } from './access-token';
 import { alwaysOpen, type ConnectionSource, type ConnectionState } from './connection';
-import { SocketBridge, type CheckSession, type OpenSocket } from './socket-bridge';
+import { sessionCheck } from './session-check';
+import { SocketBridge, type OpenSocket } from './socket-bridge';
 import { API_PATH, API_SUBPROTOCOL, SESSION_PATH, TOKEN_SUBPROTOCOL_PREFIX } from './socket-protocol';
 
 export interface Connection {
@@ -22,7 +23,7 @@ export function connectToCore(): Connection {
     const refused = new RefusedBridge({ status: 'unauthorized', reason: 'missing-token' });
     return { client: new HearthClient(refused), connection: refused };
   }
-  const bridge = new SocketBridge({ openSocket: browserSocket(token), checkSession: browserSessionCheck(token) });
+  const bridge = new SocketBridge({ openSocket: browserSocket(token), checkSession: sessionCheck(SESSION_PATH, token) });
   bridge.start();
   return { client: new HearthClient(bridge), connection: bridge };
 }
@@ -42,18 +43,6 @@ function browserSocket(token: string): OpenSocket {
     };
     ws.onclose = () => events.onClose();
     return { send: (text) => ws.send(text), close: () => ws.close(1000) };
-  };
-}
-
-function browserSessionCheck(token: string): CheckSession {
-  return async () => {
-    try {
-      const response = await fetch(SESSION_PATH, { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
-      if (response.status === 401) return 'invalid';
-      return response.ok ? 'valid' : 'unreachable';
-    } catch {
-      return 'unreachable';
-    }
   };
 }
 

@@ -13,16 +13,21 @@ export function isThemePreference(value: unknown): value is ThemePreference {
   return typeof value === 'string' && (themePreferences as readonly string[]).includes(value);
 }
 
-export function loadThemePreference(storage: Pick<Storage, 'getItem'>): ThemePreference {
+/** The parts of localStorage and <html> this needs. */
+type ReadableStorage = { getItem(key: string): string | null };
+type WritableStorage = { setItem(key: string, value: string): void };
+type ThemedRoot = { dataset: Record<string, string | undefined> };
+
+export function loadThemePreference(storage: ReadableStorage): ThemePreference {
   const stored = storage.getItem(STORAGE_KEY);
   return isThemePreference(stored) ? stored : 'system';
 }
 
-export function saveThemePreference(storage: Pick<Storage, 'setItem'>, preference: ThemePreference): void {
+export function saveThemePreference(storage: WritableStorage, preference: ThemePreference): void {
   storage.setItem(STORAGE_KEY, preference);
 }
 
-export function applyThemePreference(root: HTMLElement, preference: ThemePreference): void {
+export function applyThemePreference(root: ThemedRoot, preference: ThemePreference): void {
   if (preference === 'system') delete root.dataset.theme;
   else root.dataset.theme = preference;
 }
