@@ -1,3 +1,4 @@
+import './zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToCore } from './bridge/connect';
@@ -12,8 +13,8 @@ import './styles/base.css';
 applyThemePreference(document.documentElement, loadThemePreference(window.localStorage));
 selectLanguage(navigator.language);
 
-const { client, connection } = connectToCore();
-const store = new AppStore(client, connection);
+const { client, state } = connectToCore();
+const store = new AppStore(client, state);
 store.start();
 
 const root = document.getElementById('root');

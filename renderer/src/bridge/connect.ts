@@ -1,13 +1,13 @@
 import { HearthClient, HearthError, type HearthBridge } from '../../../shared/api';
 import { takeAccessToken } from './access-token';
-import { alwaysOpen, type ConnectionSource, type ConnectionState } from './connection';
+import { alwaysOpen, type BridgeStateSource, type BridgeState } from './bridge-state';
 import { sessionCheck } from './session-check';
 import { SocketBridge, type OpenSocket } from './socket-bridge';
 import { API_PATH, API_SUBPROTOCOL, SESSION_PATH, TOKEN_SUBPROTOCOL_PREFIX } from './socket-protocol';
 
 export interface Connection {
   client: HearthClient;
-  connection: ConnectionSource;
+  state: BridgeStateSource;
 }
 
 /**
@@ -16,16 +16,16 @@ export interface Connection {
  */
 export function connectToCore(): Connection {
   const preload = window.hearth;
-  if (isBridge(preload)) return { client: new HearthClient(preload), connection: alwaysOpen };
+  if (isBridge(preload)) return { client: new HearthClient(preload), state: alwaysOpen };
 
   const token = takeAccessToken({ location: window.location, history: window.history, storage: window.sessionStorage });
   if (!token) {
     const refused = new RefusedBridge({ status: 'unauthorized', reason: 'missing-token' });
-    return { client: new HearthClient(refused), connection: refused };
+    return { client: new HearthClient(refused), state: refused };
   }
   const bridge = new SocketBridge({ openSocket: browserSocket(token), checkSession: sessionCheck(SESSION_PATH, token) });
   bridge.start();
-  return { client: new HearthClient(bridge), connection: bridge };
+  return { client: new HearthClient(bridge), state: bridge };
 }
 
 function isBridge(value: unknown): value is HearthBridge {
@@ -47,15 +47,15 @@ function browserSocket(token: string): OpenSocket {
 }
 
 /** A bridge that can never connect (no token): every call fails with the reason. */
-class RefusedBridge implements HearthBridge, ConnectionSource {
-  constructor(private readonly state: ConnectionState) {}
+class RefusedBridge implements HearthBridge, BridgeStateSource {
+  constructor(private readonly state: BridgeState) {}
   invoke(): Promise<unknown> {
     return Promise.reject(new HearthError('unauthorized', 'This page has no access token for Hearth.'));
   }
   subscribe(): () => void {
     return () => undefined;
   }
-  getState(): ConnectionState {
+  getState(): BridgeState {
     return this.state;
   }
   onDidChangeState(): () => void {

@@ -1,5 +1,5 @@
 import { HearthError, ServerFrame, type CallFrame, type HearthBridge } from '../../../shared/api';
-import type { ConnectionSource, ConnectionState } from './connection';
+import type { BridgeStateSource, BridgeState } from './bridge-state';
 
 /** What the bridge needs from a WebSocket, so it runs on the browser's and, in tests, on Node's. */
 export interface SocketEvents {
@@ -37,12 +37,12 @@ interface PendingCall {
  * for the connection; a call already sent when the connection drops fails
  * (we cannot know whether the core ran it), so the caller decides to retry.
  */
-export class SocketBridge implements HearthBridge, ConnectionSource {
+export class SocketBridge implements HearthBridge, BridgeStateSource {
   private socket: SocketHandle | undefined;
-  private state: ConnectionState = { status: 'connecting' };
+  private state: BridgeState = { status: 'connecting' };
   private readonly pending = new Map<number, PendingCall>();
   private readonly eventListeners = new Map<string, Set<(payload: unknown) => void>>();
-  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly stateListeners = new Set<(state: BridgeState) => void>();
   private nextId = 1;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -78,11 +78,11 @@ export class SocketBridge implements HearthBridge, ConnectionSource {
     return () => listeners.delete(listener);
   }
 
-  getState(): ConnectionState {
+  getState(): BridgeState {
     return this.state;
   }
 
-  onDidChangeState(listener: (state: ConnectionState) => void): () => void {
+  onDidChangeState(listener: (state: BridgeState) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
   }
@@ -180,7 +180,7 @@ export class SocketBridge implements HearthBridge, ConnectionSource {
     this.pending.clear();
   }
 
-  private setState(state: ConnectionState): void {
+  private setState(state: BridgeState): void {
     this.state = state;
     for (const listener of this.stateListeners) listener(state);
   }

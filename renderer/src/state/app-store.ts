@@ -1,8 +1,9 @@
 import { HearthError, type AppInfo, type FirstRunInfo, type HearthClient, type SerializedError } from '../../../shared/api';
-import type { ConnectionSource, ConnectionState } from '../bridge/connection';
+import type { BridgeStateSource, BridgeState } from '../bridge/bridge-state';
 
 export interface AppState {
-  readonly connection: ConnectionState;
+  /** The page's link to the core (not the core's link to the relay). */
+  readonly bridge: BridgeState;
   readonly info: AppInfo | null;
   readonly firstRun: FirstRunInfo | null;
   readonly unreadTotal: number;
@@ -23,25 +24,25 @@ export class AppStore {
 
   constructor(
     private readonly client: HearthClient,
-    private readonly connection: ConnectionSource,
+    private readonly bridgeState: BridgeStateSource,
   ) {
-    this.state = { connection: connection.getState(), info: null, firstRun: null, unreadTotal: 0, loadError: null, firstRunSeen: false };
+    this.state = { bridge: bridgeState.getState(), info: null, firstRun: null, unreadTotal: 0, loadError: null, firstRunSeen: false };
   }
 
   start(): void {
     this.stops.push(
-      this.connection.onDidChangeState((connection) => {
-        const wasOpen = this.state.connection.status === 'open';
-        this.update({ connection });
-        // (Re)load whenever the connection comes (back) up: the core may have changed while we were away.
-        if (connection.status === 'open' && !wasOpen) void this.load();
+      this.bridgeState.onDidChangeState((bridge) => {
+        const wasOpen = this.state.bridge.status === 'open';
+        this.update({ bridge });
+        // (Re)load whenever the link comes (back) up: the core may have changed while we were away.
+        if (bridge.status === 'open' && !wasOpen) void this.load();
       }),
       this.client.on('app.onDidChangeVaultState', ({ state }) => {
         if (this.state.info) this.update({ info: { ...this.state.info, vaultState: state } });
       }),
       this.client.on('app.onDidChangeUnreadCount', ({ total }) => this.update({ unreadTotal: total })),
     );
-    if (this.state.connection.status === 'open') void this.load();
+    if (this.state.bridge.status === 'open') void this.load();
   }
 
   stop(): void {

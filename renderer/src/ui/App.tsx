@@ -8,14 +8,14 @@ import { StatusScreen } from './StatusScreen';
 /** Chooses the screen from the app state: access problem, start-up, first run, or the messenger. */
 export function App({ store }: { store: AppStore }): ReactElement {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const { connection, info, firstRun, loadError, unreadTotal } = state;
+  const { bridge, info, firstRun, loadError, unreadTotal } = state;
 
   useEffect(() => {
     document.title = unreadTotal > 0 ? `${t('app.name')} (${unreadTotal})` : t('app.name');
   }, [unreadTotal]);
 
-  if (connection.status === 'unauthorized') {
-    const missing = connection.reason === 'missing-token';
+  if (bridge.status === 'unauthorized') {
+    const missing = bridge.reason === 'missing-token';
     return <StatusScreen icon="lock" title={t(missing ? 'connection.missingToken.title' : 'connection.wrongToken.title')} body={t(missing ? 'connection.missingToken.body' : 'connection.wrongToken.body')} />;
   }
   if (!info || !firstRun) {
@@ -28,10 +28,10 @@ export function App({ store }: { store: AppStore }): ReactElement {
         </StatusScreen>
       );
     }
-    return <StatusScreen icon="flame" title={connection.status === 'open' ? t('app.loading') : t('connection.connecting')} busy />;
+    return <StatusScreen icon="flame" title={bridge.status === 'open' ? t('app.loading') : t('connection.connecting')} busy />;
   }
   if (info.vaultState === 'uninitialized' && !state.firstRunSeen) {
     return <FirstRunScreen info={firstRun} onContinue={() => store.markFirstRunSeen()} />;
   }
-  return <MainLayout info={info} firstRun={firstRun} unreadTotal={unreadTotal} connection={connection} />;
+  return <MainLayout info={info} firstRun={firstRun} unreadTotal={unreadTotal} bridge={bridge} />;
 }

@@ -1,6 +1,6 @@
 import { useRef, useState, type ReactElement } from 'react';
 import type { AppInfo, FirstRunInfo } from '../../../shared/api';
-import type { ConnectionState } from '../bridge/connection';
+import type { BridgeState } from '../bridge/bridge-state';
 import { t } from '../i18n';
 import { ChatsPanel } from './ChatsPanel';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -14,11 +14,11 @@ export interface MainLayoutProps {
   info: AppInfo;
   firstRun: FirstRunInfo;
   unreadTotal: number;
-  connection: ConnectionState;
+  bridge: BridgeState;
 }
 
 /** The messenger itself: navigation rail, list column, and the content pane. */
-export function MainLayout({ info, firstRun, unreadTotal, connection }: MainLayoutProps): ReactElement {
+export function MainLayout({ info, firstRun, unreadTotal, bridge }: MainLayoutProps): ReactElement {
   const [view, setView] = useState<View>('chats');
   const [section, setSection] = useState<SettingsSection>('appearance');
   const content = useRef<HTMLElement>(null);
@@ -36,13 +36,12 @@ export function MainLayout({ info, firstRun, unreadTotal, connection }: MainLayo
       >
         {t('app.skipToContent')}
       </a>
-      <h1 className="visually-hidden">{t('app.name')}</h1>
       <NavRail view={view} unreadTotal={unreadTotal} onNavigate={setView} />
       {view === 'chats' ? <ChatsPanel /> : <SettingsPanel section={section} onSelect={setSection} />}
       <main id="content" ref={content} tabIndex={-1} className="main-layout__content">
         {view === 'chats' ? <ConversationPane /> : <SettingsPage section={section} info={info} firstRun={firstRun} />}
       </main>
-      <ConnectionBanner connection={connection} />
+      <ConnectionBanner bridge={bridge} />
     </div>
   );
 }

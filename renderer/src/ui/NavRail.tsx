@@ -16,9 +16,11 @@ export function NavRail({ view, unreadTotal, onNavigate }: { view: View; unreadT
   const itemProps = useRovingFocus(destinations.length, destinations.findIndex((d) => d.view === view), 'vertical');
   return (
     <nav className="nav-rail" aria-label={t('nav.label')}>
-      <div className="nav-rail__logo">
+      {/* The page's one h1: the app's name, shown as its mark. */}
+      <h1 className="nav-rail__logo">
         <Icon name="flame" />
-      </div>
+        <span className="visually-hidden">{t('app.name')}</span>
+      </h1>
       <ul className="nav-rail__list">
         {destinations.map((destination, index) => (
           <li key={destination.view}>

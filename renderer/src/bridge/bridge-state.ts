@@ -1,5 +1,8 @@
-/** Where the page stands with the core. The Electron preload is always `open`. */
-export type ConnectionState =
+/**
+ * Where the page's link to the core stands (not the core's link to the relay:
+ * that is the contract's ConnectionState). The Electron preload is always `open`.
+ */
+export type BridgeState =
   | { readonly status: 'connecting' }
   | { readonly status: 'open' }
   | { readonly status: 'reconnecting'; readonly attempt: number }
@@ -7,13 +10,13 @@ export type ConnectionState =
   | { readonly status: 'unauthorized'; readonly reason: 'missing-token' | 'wrong-token' }
   | { readonly status: 'closed' };
 
-/** A connection the UI can watch. */
-export interface ConnectionSource {
-  getState(): ConnectionState;
-  onDidChangeState(listener: (state: ConnectionState) => void): () => void;
+/** A link state the UI can watch. */
+export interface BridgeStateSource {
+  getState(): BridgeState;
+  onDidChangeState(listener: (state: BridgeState) => void): () => void;
 }
 
-export const alwaysOpen: ConnectionSource = {
+export const alwaysOpen: BridgeStateSource = {
   getState: () => ({ status: 'open' }),
   onDidChangeState: () => () => undefined,
 };

@@ -1,0 +1,55 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startHostProcess, type HostProcess } from './support/host-process';
+
+let host: HostProcess;
+
+test.beforeAll(async () => {
+  host = await startHostProcess();
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+const textColor = (page: Page) => page.evaluate(() => getComputedStyle(document.body).color);
+
+/** Relative luminance, roughly: enough to tell a light surface from a dark one. */
+function brightness(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+/g) ?? []).map(Number);
+  return (0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0)) / 255;
+}
+
+test('the theme follows the operating system and changes live', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(host.url);
+  await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
+  const light = await background(page);
+  expect(brightness(light)).toBeGreaterThan(0.9);
+  expect(brightness(await textColor(page))).toBeLessThan(0.2);
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(() => background(page).then(brightness)).toBeLessThan(0.15);
+  expect(brightness(await textColor(page))).toBeGreaterThan(0.85);
+
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect.poll(() => background(page)).toBe(light);
+});
+
+test('a theme chosen in Settings overrides the system one and is kept across reloads', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('radio', { name: 'Dark' }).check();
+  await expect.poll(() => background(page).then(brightness)).toBeLessThan(0.15);
+
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
+  expect(brightness(await background(page))).toBeLessThan(0.15);
+
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('radio', { name: 'Match the system' }).check();
+  await expect.poll(() => background(page).then(brightness)).toBeGreaterThan(0.9);
+});
