@@ -16,14 +16,18 @@ async function main(): Promise<void> {
   });
   console.log(`Hearth UI: ${host.url}`);
 
+  // `on`, not `once`: a second signal (npm start forwards one, the terminal sends another) must not kill a clean shutdown.
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     host.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

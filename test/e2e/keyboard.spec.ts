@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startHostProcess, type HostProcess } from './support/host-process';
+import type { PageGlobals } from './support/page-globals';
 
 let host: HostProcess;
 
@@ -14,9 +15,10 @@ test.afterAll(async () => {
 /** The focused element's accessible-ish description and whether a focus ring is drawn around it. */
 function focused(page: Page): Promise<{ label: string; outline: string }> {
   return page.evaluate(() => {
-    const element = document.activeElement as HTMLElement | null;
-    if (!element || element === document.body) return { label: '(body)', outline: 'none' };
-    const style = getComputedStyle(element);
+    const page = globalThis as unknown as PageGlobals;
+    const element = page.document.activeElement;
+    if (!element || element === page.document.body) return { label: '(body)', outline: 'none' };
+    const style = page.getComputedStyle(element);
     const label = element.getAttribute('aria-label') ?? element.getAttribute('placeholder') ?? element.textContent?.trim() ?? element.tagName;
     const visible = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
     return { label, outline: visible ? `${style.outlineStyle} ${style.outlineWidth}` : 'none' };

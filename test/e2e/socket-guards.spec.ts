@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import { WebSocket } from 'ws';
 import { startHostProcess, type HostProcess } from './support/host-process';
+import type { PageGlobals } from './support/page-globals';
 
 let host: HostProcess;
 let foreign: Server;
@@ -30,7 +31,7 @@ function tryOpen(page: import('@playwright/test').Page, url: string, token: stri
   return page.evaluate(
     ({ url, token }) =>
       new Promise<'open' | 'refused'>((resolve) => {
-        const ws = new WebSocket(url, ['hearth.v1', `hearth.token.${token}`]);
+        const ws = new (globalThis as unknown as PageGlobals).WebSocket(url, ['hearth.v1', `hearth.token.${token}`]);
         ws.onopen = () => {
           ws.close();
           resolve('open');
@@ -70,13 +71,14 @@ test('the page runs under the strict CSP: injected inline scripts and style attr
   expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
   await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
   const outcome = await page.evaluate(() => {
-    const script = document.createElement('script');
+    const page = globalThis as unknown as PageGlobals;
+    const script = page.document.createElement('script');
     script.textContent = 'window.__inlineRan = true;';
-    document.body.append(script);
-    const probe = document.createElement('div');
+    page.document.body.append(script);
+    const probe = page.document.createElement('div');
     probe.setAttribute('style', 'width: 123px; position: absolute');
-    document.body.append(probe);
-    return { inlineRan: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true, width: getComputedStyle(probe).width };
+    page.document.body.append(probe);
+    return { inlineRan: page.__inlineRan === true, width: page.getComputedStyle(probe).width };
   });
   expect(outcome.inlineRan).toBe(false);
   expect(outcome.width).not.toBe('123px');

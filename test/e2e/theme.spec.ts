@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startHostProcess, type HostProcess } from './support/host-process';
+import type { PageGlobals } from './support/page-globals';
 
 let host: HostProcess;
 
@@ -11,8 +12,15 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-const textColor = (page: Page) => page.evaluate(() => getComputedStyle(document.body).color);
+function bodyStyle(page: Page): Promise<{ backgroundColor: string; color: string }> {
+  return page.evaluate(() => {
+    const page = globalThis as unknown as PageGlobals;
+    const { backgroundColor, color } = page.getComputedStyle(page.document.body);
+    return { backgroundColor, color };
+  });
+}
+const background = (page: Page) => bodyStyle(page).then((style) => style.backgroundColor);
+const textColor = (page: Page) => bodyStyle(page).then((style) => style.color);
 
 /** Relative luminance, roughly: enough to tell a light surface from a dark one. */
 function brightness(rgb: string): number {

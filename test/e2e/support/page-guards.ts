@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import type { PageGlobals } from './page-globals';
 
 /**
  * Records every Content-Security-Policy violation on the page, so a test can
@@ -10,9 +11,8 @@ export async function watchPage(page: Page): Promise<{ violations: string[]; err
   const watched = { violations: [] as string[], errors: [] as string[] };
   await page.exposeFunction('__hearthReportViolation', (directive: string, blocked: string) => watched.violations.push(`${directive} ${blocked}`));
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { __hearthReportViolation(d: string, b: string): void }).__hearthReportViolation(event.violatedDirective, event.blockedURI);
-    });
+    const page = globalThis as unknown as PageGlobals;
+    page.document.addEventListener('securitypolicyviolation', (event) => page.__hearthReportViolation(event.violatedDirective, event.blockedURI));
   });
   page.on('pageerror', (error) => watched.errors.push(error.message));
   return watched;
