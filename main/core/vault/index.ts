@@ -23,3 +23,4 @@ export * as messages from './queries/messages';
 export * as protocol from './queries/protocol';
 export * as outbox from './queries/outbox';
 export * as search from './queries/search';
+export * as messaging from './queries/messaging';

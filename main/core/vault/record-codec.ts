@@ -163,9 +163,9 @@ function malformed(why: string): VaultError {
 function writeValue(out: ByteWriter, value: SqlValue): void {
   if (value === null) out.byte(Tag.Null);
   else if (typeof value === 'number') {
-    if (Number.isSafeInteger(value)) {
+    if (Number.isSafeInteger(value) && Math.abs(value) < 2 ** 52) {
       out.byte(Tag.Integer);
-      // Zig-zag keeps small negatives short.
+      // Zig-zag keeps small negatives short (and stays below 2^53, so it is exact).
       out.varint(value >= 0 ? value * 2 : -value * 2 - 1);
     } else {
       out.byte(Tag.Float);

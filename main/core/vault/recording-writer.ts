@@ -17,10 +17,15 @@ export class RecordingWriter implements SqlWriter {
     return changes;
   }
 
-  /** Runs an INSERT and returns the new row's rowid (deterministic, so replay yields the same id). */
+  /**
+   * Runs an INSERT and returns the new row's rowid (deterministic, so replay
+   * yields the same id). RETURNING saves a second statement per insert.
+   */
   insert(sql: string, params: SqlParams = []): number {
-    this.run(sql, params);
-    return this.db.get('SELECT last_insert_rowid() AS id')?.id as number;
+    const returning = `${sql} RETURNING rowid AS id`;
+    const id = this.db.get(returning, params)?.id as number;
+    this.statements.push({ sql: returning, params: params.slice() });
+    return id;
   }
 
   all(sql: string, params?: SqlParams): Row[] {

@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Script } from 'node:vm';
 import type { Database as SqlJsDatabase, SqlJsStatic, Statement } from 'sql.js';
 import type { SqlParams, SqlValue } from './sql-value';
 
@@ -30,12 +32,24 @@ let compiled: object | null = null;
 
 type InitSqlJs = (config: Record<string, unknown>) => Promise<SqlJsStatic>;
 
+/**
+ * sql.js keeps one instance per evaluation of its script, so each vault
+ * evaluates it afresh. Not through require(): the module cache and the
+ * parent's `children` list would keep every old instance (and its memory) alive.
+ */
+let script: Script | null = null;
+
+function sqlJsFactory(): InitSqlJs {
+  script ??= new Script(`(function (module, exports, require, __filename, __dirname) {${readFileSync(sqlJsEntry, 'utf8')}\n})`, { filename: sqlJsEntry });
+  const load = script.runInThisContext() as (module: { exports: unknown }, exports: unknown, require: NodeJS.Require, filename: string, dirname: string) => void;
+  const module: { exports: unknown } = { exports: {} };
+  load(module, module.exports, requireHere, sqlJsEntry, path.dirname(sqlJsEntry));
+  return module.exports as InitSqlJs;
+}
+
 async function freshSqlJs(): Promise<{ sql: SqlJsStatic; memory: WasmMemory }> {
   compiled ??= new wasm.Module(readFileSync(requireHere.resolve('sql.js/dist/sql-wasm.wasm')));
-  // sql.js keeps one instance per loaded copy of its script; drop the cached copy to get a new one.
-  delete requireHere.cache[sqlJsEntry];
-  const init = requireHere(sqlJsEntry) as InitSqlJs;
-  delete requireHere.cache[sqlJsEntry];
+  const init = sqlJsFactory();
   let memory: WasmMemory | null = null;
   const module = compiled;
   const sql = await init({
@@ -93,7 +107,7 @@ export class SqlDatabase implements SqlReader {
     const database = new SqlDatabase(db, memory, image);
     // The file lives in memory and durability is the journal's job: SQLite's own rollback journal
     // only needs to support ROLLBACK, so keep it in memory too, and skip the lock calls.
-    database.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; PRAGMA foreign_keys = ON;');
+    database.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -4096; PRAGMA foreign_keys = ON;');
     return database;
   }
 
@@ -142,6 +156,23 @@ export class SqlDatabase implements SqlReader {
 
   get(sql: string, params: SqlParams = []): Row | undefined {
     return this.all(sql, params)[0];
+  }
+
+  /**
+   * Compiles statements ahead of their first use, and runs those given
+   * parameters once (on keys that match nothing), so the first real query
+   * finds its code paths warm. One that does not compile yet (older schema)
+   * is skipped.
+   */
+  warm(statements: ReadonlyArray<{ sql: string; params?: SqlParams }>): void {
+    for (const { sql, params } of statements) {
+      try {
+        if (params) this.all(sql, params);
+        else this.prepare(sql);
+      } catch {
+        // Prepared on first use instead.
+      }
+    }
   }
 
   /** Several statements without parameters (migrations, pragmas). */

@@ -25,6 +25,9 @@ import { type LoadedVault, type UnfinishedCompaction, loadVault } from './load';
 import { RecordingWriter } from './recording-writer';
 import { formatRecoveryKey, newRecoverySecret } from './recovery-key';
 import { SCHEMA_VERSION, migrations } from './schema';
+import { listStatements } from './queries/conversations';
+import { pageStatements } from './queries/messages';
+import { searchStatements } from './queries/search';
 import { writeSnapshot } from './snapshot';
 import { SqlDatabase, type SqlReader, type SqlWriter } from './sqlite';
 import fs from 'node:fs';
@@ -160,6 +163,7 @@ export class Vault {
     }
     const vault = new Vault(dir, header, loaded, options);
     await vault.migrate(version, options.schemaVersion ?? SCHEMA_VERSION);
+    loaded.db.warm([...listStatements, ...pageStatements, ...searchStatements]);
     return vault;
   }
 

@@ -66,22 +66,24 @@ export function directConversationWith(db: SqlReader, contactId: string): Conver
   return row ? fromRow(row) : null;
 }
 
+const LIST_SQL = `SELECT c.*,
+    (SELECT count(*) FROM messages u WHERE u.conversation_id = c.id AND u.direction = 'incoming' AND u.read_at IS NULL) AS unread_count,
+    m.id AS m_id, m.uid AS m_uid, m.body AS m_body, m.sent_at AS m_sent_at, m.direction AS m_direction, m.status AS m_status, m.author_id AS m_author_id
+  FROM conversations c
+  LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE conversation_id = c.id ORDER BY sent_at DESC, id DESC LIMIT 1)
+  WHERE c.archived = 0 OR ?
+  ORDER BY coalesce(m.sent_at, c.updated_at) DESC, c.id
+  LIMIT ?`;
+
+/** Statements worth compiling at unlock. */
+export const listStatements = [{ sql: LIST_SQL }];
+
 /**
  * The conversation list: newest activity first, each with its last message
  * and unread count (both answered from indexes, not by scanning messages).
  */
 export function listConversations(db: SqlReader, options: { includeArchived?: boolean; limit?: number } = {}): ConversationSummary[] {
-  const rows = db.all(
-    `SELECT c.*,
-       (SELECT count(*) FROM messages u WHERE u.conversation_id = c.id AND u.direction = 'incoming' AND u.read_at IS NULL) AS unread_count,
-       m.id AS m_id, m.uid AS m_uid, m.body AS m_body, m.sent_at AS m_sent_at, m.direction AS m_direction, m.status AS m_status, m.author_id AS m_author_id
-     FROM conversations c
-     LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE conversation_id = c.id ORDER BY sent_at DESC, id DESC LIMIT 1)
-     WHERE c.archived = 0 OR ?
-     ORDER BY coalesce(m.sent_at, c.updated_at) DESC, c.id
-     LIMIT ?`,
-    [options.includeArchived ? 1 : 0, options.limit ?? 1000],
-  );
+  const rows = db.all(LIST_SQL, [options.includeArchived ? 1 : 0, options.limit ?? 1000]);
   return rows.map((row) => ({
     ...fromRow(row),
     unreadCount: int(row, 'unread_count'),

@@ -1,4 +1,5 @@
-import type { Row, SqlReader, SqlWriter } from '../sqlite';
+import type { SqlReader, SqlWriter } from '../sqlite';
+import type { SqlParams } from '../sql-value';
 import { int, intOrNull, placeholders, text, textOrNull } from './row';
 
 export type MessageDirection = 'incoming' | 'outgoing';
@@ -60,42 +61,80 @@ export interface MessageCursor {
 
 const COLUMNS = 'id, uid, conversation_id, author_id, direction, body, status, sent_at, received_at, read_at, expires_in_ms, expires_at, reply_to_uid';
 
-function fromRow(row: Row): Message {
-  return {
-    id: int(row, 'id'),
-    uid: text(row, 'uid'),
-    conversationId: text(row, 'conversation_id'),
-    authorId: textOrNull(row, 'author_id'),
-    direction: text(row, 'direction') as MessageDirection,
-    body: textOrNull(row, 'body'),
-    status: text(row, 'status') as MessageStatus,
-    sentAt: int(row, 'sent_at'),
-    receivedAt: int(row, 'received_at'),
-    readAt: intOrNull(row, 'read_at'),
-    expiresInMs: intOrNull(row, 'expires_in_ms'),
-    expiresAt: intOrNull(row, 'expires_at'),
-    replyToUid: textOrNull(row, 'reply_to_uid'),
-    reactions: [],
-    attachments: [],
-  };
+/**
+ * A page arrives as one JSON value built inside SQLite: with sql.js, reading
+ * 50 rows cell by cell across the WebAssembly boundary costs more than the
+ * query itself. Reactions and attachments are fetched only for the messages
+ * that have them.
+ */
+const pageJson = (inner: string) => `SELECT json_group_array(json_array(${COLUMNS},
+    EXISTS (SELECT 1 FROM reactions r WHERE r.message_id = p.id),
+    EXISTS (SELECT 1 FROM message_attachments ma WHERE ma.message_id = p.id))) AS page
+  FROM (${inner}) p`;
+const PAGE_BEFORE_SQL = pageJson(`SELECT * FROM messages WHERE conversation_id = ? AND (sent_at, id) < (?, ?) ORDER BY sent_at DESC, id DESC LIMIT ?`);
+const PAGE_AFTER_SQL = pageJson(`SELECT * FROM messages WHERE conversation_id = ? AND (sent_at, id) > (?, ?) ORDER BY sent_at, id LIMIT ?`);
+const BY_UID_SQL = pageJson(`SELECT * FROM messages WHERE uid = ?`);
+
+/** Statements worth compiling at unlock, so the first page does not pay for it. */
+export const pageStatements = [
+  { sql: PAGE_BEFORE_SQL, params: ['', 0, 0, 1] },
+  { sql: PAGE_AFTER_SQL, params: ['', 0, 0, 1] },
+];
+
+type PageRow = [number, string, string, string | null, MessageDirection, string | null, MessageStatus, number, number, number | null, number | null, number | null, string | null, 0 | 1, 0 | 1];
+
+function fromJson(json: string): { messages: Message[]; needReactions: number[]; needAttachments: number[] } {
+  const rows = JSON.parse(json) as PageRow[];
+  const needReactions: number[] = [];
+  const needAttachments: number[] = [];
+  const list = rows.map((r) => {
+    if (r[13]) needReactions.push(r[0]);
+    if (r[14]) needAttachments.push(r[0]);
+    return {
+      id: r[0],
+      uid: r[1],
+      conversationId: r[2],
+      authorId: r[3],
+      direction: r[4],
+      body: r[5],
+      status: r[6],
+      sentAt: r[7],
+      receivedAt: r[8],
+      readAt: r[9],
+      expiresInMs: r[10],
+      expiresAt: r[11],
+      replyToUid: r[12],
+      reactions: [],
+      attachments: [],
+    } satisfies Message as Message;
+  });
+  // json_group_array keeps the subquery's order in practice; sort anyway so no page depends on it.
+  list.sort((x, y) => x.sentAt - y.sentAt || x.id - y.id);
+  return { messages: list, needReactions, needAttachments };
 }
 
-/** Fills reactions and attachments for a page with one query each. */
-function withDetails(db: SqlReader, messages: Message[]): Message[] {
-  if (messages.length === 0) return messages;
-  const byId = new Map(messages.map((m) => [m.id, m]));
-  const ids = messages.map((m) => m.id);
-  for (const row of db.all(`SELECT message_id, reactor_id, emoji, reacted_at FROM reactions WHERE message_id IN (${placeholders(ids.length)}) ORDER BY reacted_at`, ids)) {
-    byId.get(int(row, 'message_id'))?.reactions.push({ reactorId: text(row, 'reactor_id'), emoji: text(row, 'emoji'), reactedAt: int(row, 'reacted_at') });
+function withDetails(db: SqlReader, page: ReturnType<typeof fromJson>): Message[] {
+  const byId = new Map(page.messages.map((m) => [m.id, m]));
+  const { needReactions: r, needAttachments: a } = page;
+  if (r.length > 0) {
+    for (const row of db.all(`SELECT message_id, reactor_id, emoji, reacted_at FROM reactions WHERE message_id IN (${placeholders(r.length)}) ORDER BY reacted_at`, r)) {
+      byId.get(int(row, 'message_id'))?.reactions.push({ reactorId: text(row, 'reactor_id'), emoji: text(row, 'emoji'), reactedAt: int(row, 'reacted_at') });
+    }
   }
-  for (const row of db.all(
-    `SELECT ma.message_id, a.id, a.content_type, a.file_name, a.size FROM message_attachments ma JOIN attachments a ON a.id = ma.attachment_id
-     WHERE ma.message_id IN (${placeholders(ids.length)}) ORDER BY ma.message_id, ma.position`,
-    ids,
-  )) {
-    byId.get(int(row, 'message_id'))?.attachments.push({ id: text(row, 'id'), contentType: text(row, 'content_type'), fileName: textOrNull(row, 'file_name'), size: int(row, 'size') });
+  if (a.length > 0) {
+    for (const row of db.all(
+      `SELECT ma.message_id, a.id, a.content_type, a.file_name, a.size FROM message_attachments ma JOIN attachments a ON a.id = ma.attachment_id
+       WHERE ma.message_id IN (${placeholders(a.length)}) ORDER BY ma.message_id, ma.position`,
+      a,
+    )) {
+      byId.get(int(row, 'message_id'))?.attachments.push({ id: text(row, 'id'), contentType: text(row, 'content_type'), fileName: textOrNull(row, 'file_name'), size: int(row, 'size') });
+    }
   }
-  return messages;
+  return page.messages;
+}
+
+function pageOf(db: SqlReader, sql: string, params: SqlParams): Message[] {
+  return withDetails(db, fromJson(db.get(sql, params)?.page as string));
 }
 
 /** Inserts a message (and its attachment references) and returns its id. */
@@ -122,8 +161,7 @@ export function insertMessage(tx: SqlWriter, m: NewMessage): number {
 }
 
 export function getMessageByUid(db: SqlReader, uid: string): Message | null {
-  const row = db.get(`SELECT ${COLUMNS} FROM messages WHERE uid = ?`, [uid]);
-  return row ? (withDetails(db, [fromRow(row)])[0] ?? null) : null;
+  return pageOf(db, BY_UID_SQL, [uid])[0] ?? null;
 }
 
 /**
@@ -133,26 +171,9 @@ export function getMessageByUid(db: SqlReader, uid: string): Message | null {
  */
 export function messagePage(db: SqlReader, conversationId: string, options: { before?: MessageCursor; after?: MessageCursor; limit?: number } = {}): Message[] {
   const limit = options.limit ?? 50;
-  let rows: Row[];
-  if (options.after) {
-    rows = db.all(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND (sent_at, id) > (?, ?) ORDER BY sent_at, id LIMIT ?`, [
-      conversationId,
-      options.after.sentAt,
-      options.after.id,
-      limit,
-    ]);
-  } else {
-    const cursor = options.before ?? { sentAt: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
-    rows = db
-      .all(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND (sent_at, id) < (?, ?) ORDER BY sent_at DESC, id DESC LIMIT ?`, [
-        conversationId,
-        cursor.sentAt,
-        cursor.id,
-        limit,
-      ])
-      .reverse();
-  }
-  return withDetails(db, rows.map(fromRow));
+  if (options.after) return pageOf(db, PAGE_AFTER_SQL, [conversationId, options.after.sentAt, options.after.id, limit]);
+  const cursor = options.before ?? { sentAt: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
+  return pageOf(db, PAGE_BEFORE_SQL, [conversationId, cursor.sentAt, cursor.id, limit]);
 }
 
 export function setMessageStatus(tx: SqlWriter, uid: string, status: MessageStatus): number {

@@ -2,8 +2,8 @@ import type { SqlReader } from '../sqlite';
 import { int, text } from './row';
 
 /**
- * Full-text search over message bodies and attachment file names, newest
- * first, with snippets. The person's query is turned into a safe FTS4 query:
+ * Full-text search over message bodies and attachment file names, most
+ * recently received first, with snippets. The person's query is turned into a safe FTS4 query:
  * every word and every "quoted phrase" must match; FTS operators typed by the
  * person are treated as plain words.
  */
@@ -51,22 +51,21 @@ function splitSnippet(raw: string): SearchHit['snippet'] {
   return parts;
 }
 
+const SEARCH_SQL = `SELECT m.id, m.uid, m.conversation_id, m.sent_at, snippet(messages_fts, '${OPEN}', '${CLOSE}', '${ELLIPSIS}', -1, 12) AS snippet
+  FROM messages_fts JOIN messages m ON m.id = messages_fts.docid
+  WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR m.conversation_id = ?2)
+  ORDER BY messages_fts.docid DESC LIMIT ?3`;
+
+/** Statements worth compiling at unlock, so the first search does not pay for it. */
+export const searchStatements = [{ sql: SEARCH_SQL }];
+
 export function searchMessages(db: SqlReader, query: string, options: { conversationId?: string; limit?: number; prefixLastWord?: boolean } = {}): SearchHit[] {
   const fts = toFtsQuery(query, options);
   if (!fts) return [];
-  // Rank the matches first (newest `limit`), then build snippets for those rows only.
-  const rows = db.all(
-    `SELECT m.id, m.uid, m.conversation_id, m.sent_at, snippet(messages_fts, '${OPEN}', '${CLOSE}', '${ELLIPSIS}', -1, 12) AS snippet
-     FROM (
-       SELECT m.id FROM messages m
-       WHERE m.id IN (SELECT docid FROM messages_fts WHERE messages_fts MATCH ?1) AND (?2 IS NULL OR m.conversation_id = ?2)
-       ORDER BY m.sent_at DESC, m.id DESC LIMIT ?3
-     ) top
-     JOIN messages m ON m.id = top.id
-     JOIN messages_fts ON messages_fts.docid = top.id AND messages_fts MATCH ?1
-     ORDER BY m.sent_at DESC, m.id DESC`,
-    [fts, options.conversationId ?? null, options.limit ?? 50],
-  );
+  // Newest first by arrival (docid order): FTS4 walks its doclist in docid order and stops at the
+  // limit, and builds snippets for those rows only. Sorting all matches by sent_at instead cost
+  // half a second for a common word at 200,000 messages.
+  const rows = db.all(SEARCH_SQL, [fts, options.conversationId ?? null, options.limit ?? 50]);
   return rows.map((row) => ({
     messageId: int(row, 'id'),
     uid: text(row, 'uid'),
