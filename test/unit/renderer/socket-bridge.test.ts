@@ -9,7 +9,7 @@ import * as hostProtocol from '../../../main/host/socket-protocol';
 import * as pageProtocol from '../../../renderer/src/bridge/socket-protocol';
 import { SocketBridge, type CheckSession, type OpenSocket } from '../../../renderer/src/bridge/socket-bridge';
 import { sessionCheck } from '../../../renderer/src/bridge/session-check';
-import type { ConnectionState } from '../../../renderer/src/bridge/connection';
+import type { BridgeState } from '../../../renderer/src/bridge/bridge-state';
 import { buildPrivately, type PrivateBuild } from '../host/support/private-build';
 
 let build: PrivateBuild;
@@ -38,7 +38,7 @@ function startAnotherHost(port: number, profile = 'profile'): Promise<RunningHos
 }
 
 /** What a page on `target` would do, with Node's ws standing in for the browser's WebSocket. */
-function pageBridge(target: RunningHost, token = target.token): { bridge: SocketBridge; sockets: WebSocket[]; states: ConnectionState['status'][] } {
+function pageBridge(target: RunningHost, token = target.token): { bridge: SocketBridge; sockets: WebSocket[]; states: BridgeState['status'][] } {
   const sockets: WebSocket[] = [];
   const openSocket: OpenSocket = (events) => {
     const ws = new WebSocket(`ws://127.0.0.1:${target.port}${pageProtocol.API_PATH}`, [pageProtocol.API_SUBPROTOCOL, `${pageProtocol.TOKEN_SUBPROTOCOL_PREFIX}${token}`], { origin: target.origin });
@@ -51,13 +51,13 @@ function pageBridge(target: RunningHost, token = target.token): { bridge: Socket
   };
   const checkSession: CheckSession = sessionCheck(`${target.origin}${pageProtocol.SESSION_PATH}`, token);
   const bridge = new SocketBridge({ openSocket, checkSession, initialRetryMs: 10, maxRetryMs: 50 });
-  const states: ConnectionState['status'][] = [];
+  const states: BridgeState['status'][] = [];
   bridge.onDidChangeState((state) => states.push(state.status));
   bridges.push(bridge);
   return { bridge, sockets, states };
 }
 
-function stateReached(bridge: SocketBridge, status: ConnectionState['status']): Promise<ConnectionState> {
+function stateReached(bridge: SocketBridge, status: BridgeState['status']): Promise<BridgeState> {
   if (bridge.getState().status === status) return Promise.resolve(bridge.getState());
   return new Promise((resolve) => {
     const stop = bridge.onDidChangeState((state) => {
