@@ -261,7 +261,13 @@ export class Vault {
    */
   compact(): Promise<void> {
     this.requireOpen();
-    if (this.compacting) return this.compacting;
+    return this.compactAfterOthers();
+  }
+
+  /** A compaction already running started before the latest commits, so wait for it and run another. */
+  private async compactAfterOthers(): Promise<void> {
+    while (this.compacting) await this.compacting.catch(() => undefined);
+    this.requireOpen();
     this.compacting = this.runCompaction().finally(() => {
       this.compacting = null;
     });
@@ -433,10 +439,7 @@ export class Vault {
     try {
       await this.writer.flush();
       if (this.compacting) await this.compacting.catch(() => undefined);
-      if (!this.writer.failed && (this.unfinished || this.writer.lastSequence > 0)) {
-        this.compacting = this.runCompaction().finally(() => (this.compacting = null));
-        await this.compacting;
-      }
+      if (!this.writer.failed && (this.unfinished || this.writer.lastSequence > 0)) await this.compactAfterOthers();
     } catch {
       // The journal still holds every acknowledged commit; the next open replays it.
     } finally {
