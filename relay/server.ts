@@ -55,7 +55,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
 
   const store: RelayStore = options.redisUrl
     ? await RedisStore.open(options.redisUrl, options.redisPrefix ?? DEFAULT_REDIS_PREFIX, now)
-    : new SqliteStore(dataDir, now);
+    : await SqliteStore.open(dataDir, now);
   const blobs = await AttachmentBlobs.open(dataDir);
   const metrics = new Metrics();
   let stopping = false;

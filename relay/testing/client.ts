@@ -43,7 +43,7 @@ export class RelayTestClient {
   readonly envelopes: Envelope[] = [];
   /** Every push, in arrival order. */
   readonly pushes: Push[] = [];
-  /** Error responses with id 0: answers to frames the relay could not read. */
+  /** Error responses with id 0: answers to frames the relay could not read, and failed one-way requests. */
   readonly frameErrors: Response[] = [];
   readonly closed: Promise<CloseEvent>;
   private nextId = 1;
@@ -60,7 +60,7 @@ export class RelayTestClient {
         for (const { reject } of this.pending.values()) reject(new Error(`The connection closed (${code}).`));
         this.pending.clear();
         resolve({ code, reason: reason.toString() });
-        this.notify();
+        this.wake();
       });
     });
     socket.on('error', () => {});
@@ -94,6 +94,12 @@ export class RelayTestClient {
     if (response.error) throw new RelayClientError(response.error.code, response.error.message, response.error.retryAfterMs);
     if (response.body.case !== kind) throw new Error(`Expected a ${kind} response, got ${String(response.body.case)}.`);
     return response.body.value as ResponseOf<C>;
+  }
+
+  /** Sends a one-way request (id 0): the relay answers only if it fails, into `frameErrors`. */
+  notify<C extends RequestCase>(kind: C, value: RequestInit<C>): void {
+    const request = create(RequestSchema, { id: 0, body: { case: kind, value } as RequestBodyInit });
+    this.socket.send(encodeFrame({ kind: { case: 'request', value: request } }));
   }
 
   /** Sends bytes as one binary frame, whatever they are. */
@@ -147,10 +153,10 @@ export class RelayTestClient {
         this.onEnvelopes(push.body.value.envelopes);
       }
     }
-    this.notify();
+    this.wake();
   }
 
-  private notify(): void {
+  private wake(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
 }

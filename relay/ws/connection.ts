@@ -110,7 +110,8 @@ export class Connection implements ConnectionHandle {
     const handler = handlers[kind] as Handler<RequestCase>;
     try {
       const body = await handler(value as never, { relay: this.relay, connection: this });
-      this.send(encodeFrame({ kind: { case: 'response', value: create(ResponseSchema, { id, body: { case: kind, value: body } as never }) } }));
+      // Request id 0 is one-way: answered only when it fails.
+      if (id !== 0) this.send(encodeFrame({ kind: { case: 'response', value: create(ResponseSchema, { id, body: { case: kind, value: body } as never }) } }));
       this.startDelivery();
     } catch (error) {
       if (!(error instanceof RelayError)) this.relay.log.failure('request failed', error);

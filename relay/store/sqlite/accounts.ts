@@ -23,7 +23,8 @@ export class SqliteAccounts implements AccountStore {
 
   constructor(
     private readonly db: Database,
-    private readonly onDeviceRemoved: (address: MailboxAddress) => void,
+    /** Deletes the removed device's queue and tells its connections. */
+    private readonly onDeviceRemoved: (address: MailboxAddress) => Promise<void>,
   ) {
     this.insertAccount = db.prepare<[string, string, Buffer]>('INSERT OR IGNORE INTO accounts (id, username, identity_key) VALUES (?, ?, ?)');
     this.insertDevice = db.prepare<[string, number, number, Buffer, Buffer]>(
@@ -41,7 +42,7 @@ export class SqliteAccounts implements AccountStore {
     );
     this.deleteDevice = db.transaction((accountId: string, deviceId: number): boolean => {
       const removed = db.prepare('DELETE FROM devices WHERE account_id = ? AND device_id = ?').run(accountId, deviceId).changes > 0;
-      for (const table of ['signed_prekeys', 'last_resort_kyber_prekeys', 'ec_prekeys', 'kyber_prekeys', 'envelopes']) {
+      for (const table of ['signed_prekeys', 'last_resort_kyber_prekeys', 'ec_prekeys', 'kyber_prekeys']) {
         db.prepare(`DELETE FROM ${table} WHERE account_id = ? AND device_id = ?`).run(accountId, deviceId);
       }
       return removed;
@@ -66,7 +67,7 @@ export class SqliteAccounts implements AccountStore {
 
   async removeDevice(address: MailboxAddress): Promise<boolean> {
     const removed = this.deleteDevice(address.accountId, address.deviceId);
-    if (removed) this.onDeviceRemoved(address);
+    if (removed) await this.onDeviceRemoved(address);
     return removed;
   }
 

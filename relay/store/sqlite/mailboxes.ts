@@ -4,99 +4,53 @@ import { EnvelopeSchema, type Envelope } from '../../../shared/proto/gen/hearth/
 import type { EnqueueOutcome, MailboxAddress, MailboxListener, MailboxStore, NewEnvelope, PrekeyCounts } from '../types';
 import { recipientKey } from '../types';
 import type { MailboxWatchers } from '../watchers';
-import { blob } from './blob';
+import type { WriteOp } from './mailbox-writer';
+import type { WriterPort } from './writer-port';
 
-type Operation =
-  | { kind: 'enqueue'; items: readonly NewEnvelope[]; maxQueue: number; resolve: (outcomes: EnqueueOutcome[]) => void; reject: (e: unknown) => void }
-  | { kind: 'ack'; address: MailboxAddress; ids: readonly Uint8Array[]; resolve: () => void; reject: (e: unknown) => void };
+type Pending =
+  | { kind: 'enqueue'; items: readonly NewEnvelope[]; op: WriteOp; resolve: (outcomes: EnqueueOutcome[]) => void; reject: (e: unknown) => void }
+  | { kind: 'ack'; op: WriteOp; resolve: () => void; reject: (e: unknown) => void };
 
 /**
- * Mailboxes in SQLite with group commit: every enqueue and ack requested in
- * one event-loop turn is applied in one transaction with one fsync
- * (synchronous=FULL), then every caller is answered. Concurrent senders thus
- * share the cost of durability instead of queueing behind one fsync each.
+ * Mailboxes in SQLite with group commit: the enqueues and acks that arrive
+ * while one commit is being written (and fsynced) go out together as the
+ * next commit, so concurrent senders share the cost of durability instead of
+ * each waiting behind its own fsync. Every caller is answered once its
+ * commit is durable. Writes go through the mailbox writer (a worker thread
+ * for a data folder); reads use this thread's connection.
  */
 export class SqliteMailboxes implements MailboxStore {
-  private batch: Operation[] = [];
-  private flushScheduled = false;
-  private readonly commit;
+  private waiting: Pending[] = [];
+  private committing = false;
+  private scheduled = false;
+  private drained: Array<() => void> = [];
   private readonly selectQueue;
-  /** Called after a commit that deleted envelopes, so their bytes can be scrubbed from the WAL soon. */
-  onDeleted: () => void = () => {};
 
   constructor(
     db: Database,
+    private readonly writer: WriterPort,
     private readonly watchers: MailboxWatchers,
     private readonly now: () => number,
   ) {
-    const resolveRecipient = db.prepare<[string, number], { id: string }>(
-      'SELECT a.id FROM accounts a JOIN devices d ON d.account_id = a.id WHERE a.username = ? AND d.device_id = ?',
-    );
-    const countQueue = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM envelopes WHERE account_id = ? AND device_id = ?');
-    const seenSubmission = db.prepare<[Buffer, number], { n: number }>('SELECT 1 AS n FROM submissions WHERE fingerprint = ? AND expires_at > ?');
-    const recordSubmission = db.prepare('INSERT OR REPLACE INTO submissions (fingerprint, expires_at) VALUES (?, ?)');
-    const insertEnvelope = db.prepare('INSERT INTO envelopes (id, account_id, device_id, body, expires_at) VALUES (?, ?, ?, ?, ?)');
-    const deleteEnvelope = db.prepare('DELETE FROM envelopes WHERE id = ? AND account_id = ? AND device_id = ?');
     this.selectQueue = db.prepare<[string, number, number, number], { body: Buffer }>(
       'SELECT body FROM envelopes WHERE account_id = ? AND device_id = ? AND expires_at > ? ORDER BY seq LIMIT ?',
     );
-
-    this.commit = db.transaction((operations: Operation[], now: number) => {
-      const recipients = new Map<string, string | null>();
-      const queueLengths = new Map<string, number>();
-      const results: Array<EnqueueOutcome[] | undefined> = [];
-      const stored: Array<[string, Envelope]> = [];
-      let deleted = 0;
-      for (const op of operations) {
-        if (op.kind === 'ack') {
-          for (const id of op.ids) deleted += deleteEnvelope.run(blob(id), op.address.accountId, op.address.deviceId).changes;
-          const key = recipientKey(op.address);
-          queueLengths.delete(key);
-          results.push(undefined);
-          continue;
-        }
-        const outcomes: EnqueueOutcome[] = [];
-        for (const item of op.items) {
-          const who = `${item.recipientDeviceId}:${item.recipientUsername}`;
-          let accountId = recipients.get(who);
-          if (accountId === undefined) {
-            accountId = resolveRecipient.get(item.recipientUsername, item.recipientDeviceId)?.id ?? null;
-            recipients.set(who, accountId);
-          }
-          if (accountId === null) {
-            outcomes.push('not-found');
-            continue;
-          }
-          const fingerprint = blob(item.fingerprint);
-          if (seenSubmission.get(fingerprint, now)) {
-            outcomes.push('duplicate');
-            continue;
-          }
-          const key = `${accountId}:${item.recipientDeviceId}`;
-          const length = queueLengths.get(key) ?? countQueue.get(accountId, item.recipientDeviceId)?.n ?? 0;
-          if (length >= op.maxQueue) {
-            queueLengths.set(key, length);
-            outcomes.push('queue-full');
-            continue;
-          }
-          recordSubmission.run(fingerprint, item.expiresAt);
-          insertEnvelope.run(blob(item.envelope.id), accountId, item.recipientDeviceId, blob(toBinary(EnvelopeSchema, item.envelope)), item.expiresAt);
-          queueLengths.set(key, length + 1);
-          stored.push([key, item.envelope]);
-          outcomes.push('stored');
-        }
-        results.push(outcomes);
-      }
-      return { results, stored, deleted };
-    });
   }
 
   enqueue(items: readonly NewEnvelope[], maxQueue: number): Promise<EnqueueOutcome[]> {
-    return new Promise((resolve, reject) => this.schedule({ kind: 'enqueue', items, maxQueue, resolve, reject }));
+    const rows = items.map((item) => ({
+      username: item.recipientUsername,
+      deviceId: item.recipientDeviceId,
+      fingerprint: item.fingerprint,
+      id: item.envelope.id,
+      body: toBinary(EnvelopeSchema, item.envelope),
+      expiresAt: item.expiresAt,
+    }));
+    return new Promise((resolve, reject) => this.schedule({ kind: 'enqueue', items, op: { kind: 'enqueue', rows, maxQueue }, resolve, reject }));
   }
 
   ack(address: MailboxAddress, ids: readonly Uint8Array[]): Promise<void> {
-    return new Promise((resolve, reject) => this.schedule({ kind: 'ack', address, ids, resolve, reject }));
+    return new Promise((resolve, reject) => this.schedule({ kind: 'ack', op: { kind: 'ack', address, ids }, resolve, reject }));
   }
 
   async fetch(address: MailboxAddress, limit: number, now: number): Promise<Envelope[]> {
@@ -114,31 +68,54 @@ export class SqliteMailboxes implements MailboxStore {
     this.watchers.emit(recipientKey(address), { kind: 'prekeys-low', counts });
   }
 
-  /** Commits whatever is waiting now; used at shutdown to finish in-flight work. */
-  flush(): void {
-    this.flushScheduled = false;
-    const operations = this.batch;
-    if (operations.length === 0) return;
-    this.batch = [];
-    let outcome: ReturnType<typeof this.commit>;
-    try {
-      outcome = this.commit(operations, this.now());
-    } catch (error) {
-      for (const op of operations) op.reject(error);
-      return;
-    }
-    operations.forEach((op, index) => {
-      if (op.kind === 'ack') op.resolve();
-      else op.resolve(outcome.results[index] ?? []);
-    });
-    for (const [key, envelope] of outcome.stored) this.watchers.emit(key, { kind: 'envelope', envelope });
-    if (outcome.deleted > 0) this.onDeleted();
+  /** Resolves once everything requested so far is committed (shutdown). */
+  settle(): Promise<void> {
+    if (!this.committing && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
   }
 
-  private schedule(op: Operation): void {
-    this.batch.push(op);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+  private schedule(pending: Pending): void {
+    this.waiting.push(pending);
+    if (this.committing || this.scheduled) return;
+    // Let the rest of this event-loop turn join the batch.
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.commitWaiting();
+    });
+  }
+
+  private async commitWaiting(): Promise<void> {
+    if (this.committing) return;
+    const batch = this.waiting;
+    if (batch.length === 0) {
+      for (const resolve of this.drained.splice(0)) resolve();
+      return;
+    }
+    this.waiting = [];
+    this.committing = true;
+    try {
+      const result = await this.writer.commit(
+        batch.map((p) => p.op),
+        this.now(),
+      );
+      const stored: Array<[string, Envelope]> = [];
+      batch.forEach((pending, index) => {
+        if (pending.kind === 'ack') return pending.resolve();
+        const rows = result.enqueued[index] ?? [];
+        pending.resolve(rows.map((row) => row.outcome));
+        rows.forEach((row, k) => {
+          const envelope = pending.items[k]?.envelope;
+          if (row.mailbox && envelope) stored.push([row.mailbox, envelope]);
+        });
+      });
+      for (const [mailbox, envelope] of stored) this.watchers.emit(mailbox, { kind: 'envelope', envelope });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    } finally {
+      this.committing = false;
+    }
+    // What arrived during this commit is the next batch.
+    await this.commitWaiting();
   }
 }

@@ -1,25 +1,26 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { PresenceStore, RelayStore } from '../types';
 import { recipientKey } from '../types';
 import { MailboxWatchers } from '../watchers';
 import { SqliteAccounts } from './accounts';
 import { SqliteAttachments } from './attachments';
 import { SqliteMailboxes } from './mailboxes';
+import { openDatabase } from './open';
 import { SqlitePrekeys } from './prekeys';
 import { migrate } from './schema';
+import { InlineWriter, WorkerWriter, type WriterPort } from './writer-port';
 
 export const SQLITE_FILE = 'relay.sqlite';
-
-/** How soon after envelopes are deleted their old bytes are scrubbed from the write-ahead log. */
-const SCRUB_DELAY_MS = 1000;
 
 /**
  * The embedded store: one SQLite file in the data folder (or memory), for a
  * single relay process. Durability: WAL with synchronous=FULL, so a commit is
  * on disk before the relay answers. Forgetting: secure_delete overwrites a
  * deleted row's bytes, and a TRUNCATE checkpoint shortly after each deletion
- * empties the WAL, which would otherwise keep old page images.
+ * empties the WAL, which would otherwise keep old page images. Envelope
+ * writes run on a worker thread (see mailbox-writer.ts); everything else,
+ * being rare, runs here.
  */
 export class SqliteStore implements RelayStore {
   readonly accounts: SqliteAccounts;
@@ -27,36 +28,33 @@ export class SqliteStore implements RelayStore {
   readonly mailboxes: SqliteMailboxes;
   readonly attachments: SqliteAttachments;
   readonly presence: PresenceStore;
-  private readonly db: Database.Database;
-  private scrubTimer: NodeJS.Timeout | undefined;
-  private readonly deleteExpired;
 
-  constructor(dataDir: string | undefined, now: () => number) {
-    this.db = new Database(dataDir ? path.join(dataDir, SQLITE_FILE) : ':memory:');
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('secure_delete = ON');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('temp_store = MEMORY');
-    migrate(this.db);
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly writer: WriterPort,
+    now: () => number,
+  ) {
     const watchers = new MailboxWatchers();
-    this.accounts = new SqliteAccounts(this.db, (address) => watchers.emit(recipientKey(address), { kind: 'device-removed' }));
-    this.prekeys = new SqlitePrekeys(this.db);
-    this.mailboxes = new SqliteMailboxes(this.db, watchers, now);
-    this.mailboxes.onDeleted = () => this.scheduleScrub();
-    this.attachments = new SqliteAttachments(this.db);
-    this.presence = new LocalPresence();
-    this.deleteExpired = this.db.transaction((at: number) => {
-      const envelopes = this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?').run(at).changes;
-      this.db.prepare('DELETE FROM submissions WHERE expires_at <= ?').run(at);
-      return envelopes;
+    this.mailboxes = new SqliteMailboxes(db, writer, watchers, now);
+    this.accounts = new SqliteAccounts(db, async (address) => {
+      await writer.deleteMailbox(address);
+      watchers.emit(recipientKey(address), { kind: 'device-removed' });
     });
+    this.prekeys = new SqlitePrekeys(db);
+    this.attachments = new SqliteAttachments(db);
+    this.presence = new LocalPresence();
+  }
+
+  static async open(dataDir: string | undefined, now: () => number): Promise<SqliteStore> {
+    const file = dataDir ? path.join(dataDir, SQLITE_FILE) : undefined;
+    const db = openDatabase(file);
+    migrate(db);
+    const writer = file ? await WorkerWriter.start(file) : new InlineWriter(db);
+    return new SqliteStore(db, writer, now);
   }
 
   async sweep(now: number): Promise<{ expiredEnvelopes: number }> {
-    const expiredEnvelopes = this.deleteExpired(now);
-    if (expiredEnvelopes > 0) this.scheduleScrub();
-    return { expiredEnvelopes };
+    return { expiredEnvelopes: await this.writer.sweep(now) };
   }
 
   async checkHealth(): Promise<void> {
@@ -64,22 +62,10 @@ export class SqliteStore implements RelayStore {
   }
 
   async close(): Promise<void> {
-    this.mailboxes.flush();
-    clearTimeout(this.scrubTimer);
-    this.scrub();
+    await this.mailboxes.settle();
+    await this.writer.close();
+    // The last connection to close checkpoints the WAL and deletes it.
     this.db.close();
-  }
-
-  private scheduleScrub(): void {
-    this.scrubTimer ??= setTimeout(() => {
-      this.scrubTimer = undefined;
-      this.scrub();
-    }, SCRUB_DELAY_MS);
-  }
-
-  /** Copies the WAL into the database file and truncates it to zero bytes. */
-  private scrub(): void {
-    if (this.db.open && !this.db.memory) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 }
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import {
   EnvelopeSchema,
@@ -8,6 +7,7 @@ import {
 } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 import { submissionFingerprint } from '../../credentials';
 import { RelayError, fail } from '../../errors';
+import { RandomPool } from '../../random-pool';
 import type { EnqueueOutcome, NewEnvelope } from '../../store/types';
 import { ENVELOPE_ID_BYTES, MAX_DEVICE_ID, SUBMISSION_ID_BYTES, isUsername } from '../../validate';
 import type { Handler, Session } from '../handler';
@@ -19,6 +19,8 @@ const knownTypes = new Set<EnvelopeType>([
   EnvelopeType.SEALED_SENDER,
   EnvelopeType.PLAINTEXT_CONTENT,
 ]);
+
+const randomIds = new RandomPool();
 
 const outcomeCodes: Readonly<Record<EnqueueOutcome, ErrorCode>> = {
   stored: ErrorCode.NONE,
@@ -48,7 +50,7 @@ export const send: Handler<'send'> = async (request, { relay, connection }) => {
   }
 
   const now = relay.now();
-  const ids = randomBytes(ENVELOPE_ID_BYTES * outgoing.length);
+  const ids = randomIds.take(ENVELOPE_ID_BYTES * outgoing.length);
   const codes: ErrorCode[] = [];
   const items: NewEnvelope[] = [];
   const positions: number[] = [];

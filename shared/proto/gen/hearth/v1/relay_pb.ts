@@ -59,8 +59,9 @@ export const FrameSchema: GenMessage<Frame> = /*@__PURE__*/
  */
 export type Request = Message<"hearth.v1.Request"> & {
   /**
-   * Chosen by the client, echoed in the response. 0 is reserved: the relay
-   * uses it for errors about frames it could not read.
+   * Chosen by the client, echoed in the response. 0 makes the request
+   * one-way: the relay answers it only if it fails (with id 0, as it answers
+   * frames it could not read). Acks are sent this way.
    *
    * @generated from field: uint32 id = 1;
    */
@@ -1168,7 +1169,8 @@ export const EnvelopeSchema: GenMessage<Envelope> = /*@__PURE__*/
 
 /**
  * Authenticated. Deletes the envelopes from this device's queue. Ids that are
- * not (or no longer) queued are ignored, so acks may be retried.
+ * not (or no longer) queued are ignored, so acks may be retried. Usually sent
+ * one-way (request id 0): a lost ack only means the envelope comes again.
  *
  * @generated from message hearth.v1.AckRequest
  */

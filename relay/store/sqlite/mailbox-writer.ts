@@ -1,0 +1,145 @@
+import type { Database } from 'better-sqlite3';
+import type { EnqueueOutcome, MailboxAddress } from '../types';
+import { blob } from './blob';
+
+/**
+ * Every write to envelopes and submissions, in one place, so one SQLite
+ * connection owns them: in a worker thread for a data folder (the commit's
+ * fsync then never blocks the relay's event loop), or inline for memory.
+ * It keeps the queue lengths and recipient lookups it needs in memory,
+ * exact because nothing else writes these tables.
+ */
+
+/** An envelope ready to store: its recipient by name, its fingerprint and its encoded body. */
+export interface EnvelopeRow {
+  readonly username: string;
+  readonly deviceId: number;
+  readonly fingerprint: Uint8Array;
+  readonly id: Uint8Array;
+  readonly body: Uint8Array;
+  readonly expiresAt: number;
+}
+
+export type WriteOp =
+  | { readonly kind: 'enqueue'; readonly rows: readonly EnvelopeRow[]; readonly maxQueue: number }
+  | { readonly kind: 'ack'; readonly address: MailboxAddress; readonly ids: readonly Uint8Array[] };
+
+export interface WriteResult {
+  /** Per enqueue op (undefined for acks): each row's outcome and, when stored, its mailbox key. */
+  readonly enqueued: ReadonlyArray<ReadonlyArray<{ outcome: EnqueueOutcome; mailbox?: string }> | undefined>;
+  readonly deleted: number;
+}
+
+/** Entries in each cache before it is cleared, to bound memory. */
+const CACHE_LIMIT = 100_000;
+
+export class MailboxWriter {
+  /** "device:username" → account id (accounts never change username; removals clear this). */
+  private readonly recipients = new Map<string, string>();
+  /** Mailbox → queued envelopes. */
+  private readonly queueLengths = new Map<string, number>();
+  private readonly commitTx;
+  private readonly sweepTx;
+  private readonly deleteMailboxTx;
+
+  constructor(private readonly db: Database) {
+    const resolveRecipient = db.prepare<[string, number], { id: string }>(
+      'SELECT a.id FROM accounts a JOIN devices d ON d.account_id = a.id WHERE a.username = ? AND d.device_id = ?',
+    );
+    const countQueue = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM envelopes WHERE account_id = ? AND device_id = ?');
+    // Inserts a fingerprint, or revives an expired one; no change means a live repeat.
+    const recordSubmission = db.prepare<[Buffer, number, number]>(
+      `INSERT INTO submissions (fingerprint, expires_at) VALUES (?, ?)
+       ON CONFLICT (fingerprint) DO UPDATE SET expires_at = excluded.expires_at WHERE submissions.expires_at <= ?`,
+    );
+    const insertEnvelope = db.prepare('INSERT INTO envelopes (id, account_id, device_id, body, expires_at) VALUES (?, ?, ?, ?, ?)');
+    const deleteEnvelope = db.prepare('DELETE FROM envelopes WHERE id = ? AND account_id = ? AND device_id = ?');
+
+    const enqueue = (rows: readonly EnvelopeRow[], maxQueue: number, now: number) =>
+      rows.map((row): { outcome: EnqueueOutcome; mailbox?: string } => {
+        const who = `${row.deviceId}:${row.username}`;
+        let accountId = this.recipients.get(who);
+        if (accountId === undefined) {
+          accountId = resolveRecipient.get(row.username, row.deviceId)?.id;
+          if (accountId === undefined) return { outcome: 'not-found' };
+          if (this.recipients.size >= CACHE_LIMIT) this.recipients.clear();
+          this.recipients.set(who, accountId);
+        }
+        const mailbox = `${accountId}:${row.deviceId}`;
+        const length = this.queueLengths.get(mailbox) ?? countQueue.get(accountId, row.deviceId)?.n ?? 0;
+        if (this.queueLengths.size >= CACHE_LIMIT) this.queueLengths.clear();
+        this.queueLengths.set(mailbox, length);
+        if (length >= maxQueue) return { outcome: 'queue-full' };
+        if (recordSubmission.run(blob(row.fingerprint), row.expiresAt, now).changes === 0) return { outcome: 'duplicate' };
+        insertEnvelope.run(blob(row.id), accountId, row.deviceId, blob(row.body), row.expiresAt);
+        this.queueLengths.set(mailbox, length + 1);
+        return { outcome: 'stored', mailbox };
+      });
+
+    const ack = (address: MailboxAddress, ids: readonly Uint8Array[]) => {
+      let deleted = 0;
+      for (const id of ids) deleted += deleteEnvelope.run(blob(id), address.accountId, address.deviceId).changes;
+      const mailbox = `${address.accountId}:${address.deviceId}`;
+      const length = this.queueLengths.get(mailbox);
+      if (length !== undefined) this.queueLengths.set(mailbox, length - deleted);
+      return deleted;
+    };
+
+    this.commitTx = db.transaction((ops: readonly WriteOp[], now: number): WriteResult => {
+      let deleted = 0;
+      const enqueued = ops.map((op) => {
+        if (op.kind === 'enqueue') return enqueue(op.rows, op.maxQueue, now);
+        deleted += ack(op.address, op.ids);
+        return undefined;
+      });
+      return { enqueued, deleted };
+    });
+    this.sweepTx = db.transaction((now: number): number => {
+      const expired = db.prepare('DELETE FROM envelopes WHERE expires_at <= ?').run(now).changes;
+      db.prepare('DELETE FROM submissions WHERE expires_at <= ?').run(now);
+      return expired;
+    });
+    this.deleteMailboxTx = db.transaction((address: MailboxAddress): number => {
+      return db.prepare('DELETE FROM envelopes WHERE account_id = ? AND device_id = ?').run(address.accountId, address.deviceId).changes;
+    });
+  }
+
+  /** Applies the ops in one transaction (one fsync). On failure nothing is applied and the caches are dropped. */
+  commit(ops: readonly WriteOp[], now: number): WriteResult {
+    try {
+      return this.commitTx(ops, now);
+    } catch (error) {
+      this.forget();
+      throw error;
+    }
+  }
+
+  /** Deletes expired envelopes and submission fingerprints; returns how many envelopes expired. */
+  sweep(now: number): number {
+    this.queueLengths.clear();
+    return this.sweepTx(now);
+  }
+
+  /** Deletes a removed device's queue. */
+  deleteMailbox(address: MailboxAddress): number {
+    this.forget();
+    return this.deleteMailboxTx(address);
+  }
+
+  /** Drops cached recipients and queue lengths (a device was removed). */
+  forget(): void {
+    this.recipients.clear();
+    this.queueLengths.clear();
+  }
+
+  /**
+   * Copies the write-ahead log into the database and truncates it, so the old
+   * page images it holds (with deleted envelopes in them) are gone from disk.
+   * Returns false when a reader kept it from finishing.
+   */
+  scrub(): boolean {
+    if (this.db.memory) return true;
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    return result?.busy === 0;
+  }
+}
