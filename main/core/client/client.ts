@@ -1,0 +1,261 @@
+import { HearthError, type AccountInfo, type ConnectionState, type Contact, type ConversationSummary, type Message, type MessageCursor, type SafetyNumber, type SearchHit, type Settings, type StorageUsage } from '../../../shared/api';
+import { createProfile, PrekeyMaintenance, readAccountState, type CreateProfileInput } from '../account';
+import * as contactOps from '../messaging/contacts';
+import * as conversationOps from '../messaging/conversations';
+import type { MessagingContext } from '../messaging/context';
+import { ClientEvents } from '../messaging/events';
+import { Outbox } from '../messaging/outbox';
+import { Receiver } from '../messaging/receiver';
+import * as sendOps from '../messaging/send';
+import { ProtocolStore } from '../protocol';
+import { VaultProtocolStorage } from '../protocol/vault-storage';
+import { RelayConnection, type RelayConnectionOptions } from '../transport';
+import { Vault, messaging, profile, type Unlock, type VaultOptions } from '../vault';
+import { readSettings, writeSettings } from './settings';
+import { storageUsage } from './storage-usage';
+
+export interface ClientOptions {
+  readonly vaultOptions?: VaultOptions;
+  readonly now?: () => number;
+  /** Reconnect and keep-alive tuning (tests shorten them). */
+  readonly connection?: Partial<Omit<RelayConnectionOptions, 'url' | 'credentials'>>;
+}
+
+/** Relay envelope ids are remembered a little longer than the relay keeps an envelope (30 days). */
+const RECEIVED_ID_RETENTION_MS = 31 * 24 * 60 * 60 * 1000;
+
+/**
+ * One open profile: its vault, protocol store, relay connection and the
+ * send/receive pipelines, wired together. The composition root creates one
+ * on unlock and closes it on lock; the CLI uses the same class in-process.
+ */
+export class Client {
+  readonly events = new ClientEvents();
+  readonly protocol: ProtocolStore;
+  readonly connection: RelayConnection;
+  readonly outbox: Outbox;
+  readonly receiver: Receiver;
+  private readonly prekeys: PrekeyMaintenance;
+  private readonly ctx: MessagingContext;
+  private readonly now: () => number;
+  private queueEmpty: { promise: Promise<void>; resolve: () => void };
+  private closed = false;
+
+  private constructor(
+    readonly vault: Vault,
+    private readonly options: ClientOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    const me = vault.read((db) => profile.getProfile(db));
+    if (!me || !me.authSecret) throw new HearthError('internal', 'This vault holds no account.');
+    const self = { name: me.username, deviceId: me.deviceId };
+    this.protocol = new ProtocolStore(new VaultProtocolStorage(vault, this.now), { localAddress: self, now: this.now });
+    this.queueEmpty = deferred();
+    this.connection = new RelayConnection(
+      { ...options.connection, url: me.relayUrl, credentials: { username: me.username, deviceId: me.deviceId, authSecret: me.authSecret } },
+      {
+        onOnline: (auth) => {
+          this.queueEmpty = deferred();
+          void this.prekeys.onOnline({ preKeys: auth.ecPrekeys, kyberPreKeys: auth.kyberPrekeys });
+          this.outbox.kick({ everything: true });
+        },
+        onEnvelopes: (envelopes) => this.receiver.push(envelopes),
+        onQueueEmpty: () => this.queueEmpty.resolve(),
+        onPrekeysLow: (counts) => void this.prekeys.onPrekeysLow({ preKeys: counts.ecPrekeys, kyberPreKeys: counts.kyberPrekeys }),
+        onStatus: (status) => this.events.emit('connection.onDidChangeState', status),
+      },
+    );
+    this.ctx = { vault, protocol: this.protocol, connection: this.connection, self, events: this.events, now: this.now, settings: () => this.settings() };
+    this.outbox = new Outbox(this.ctx);
+    this.receiver = new Receiver(this.ctx, this.outbox);
+    this.prekeys = new PrekeyMaintenance(vault, this.protocol, this.connection, this.now);
+  }
+
+  /** Unlocks the profile in `dir`. Wrong keys fail here (VaultError 'wrong-passphrase' / 'wrong-key'). */
+  static async open(dir: string, unlock: Unlock, options: ClientOptions = {}): Promise<Client> {
+    const vault = await Vault.open(dir, unlock, options.vaultOptions);
+    try {
+      const client = new Client(vault, options);
+      const cutoff = client.now() - RECEIVED_ID_RETENTION_MS;
+      await vault.write((tx) => messaging.pruneReceivedEnvelopes(tx, cutoff));
+      return client;
+    } catch (error) {
+      await vault.lock();
+      throw error;
+    }
+  }
+
+  /** Creates a new profile in `input.dir` (keys, relay registration, vault) and opens it. */
+  static async create(input: CreateProfileInput, options: ClientOptions = {}): Promise<{ client: Client; recoveryKey: string }> {
+    const { vault, recoveryKey } = await createProfile({ ...input, vaultOptions: options.vaultOptions ?? input.vaultOptions, now: options.now ?? input.now });
+    return { client: new Client(vault, options), recoveryKey };
+  }
+
+  /** Connects to the relay (and keeps reconnecting until close). */
+  start(): void {
+    if (!this.closed) this.connection.start();
+  }
+
+  /** Stops the pipelines, waits for work in flight, and locks the vault. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.outbox.stop();
+    this.prekeys.stop();
+    await Promise.allSettled([this.receiver.idle(), this.outbox.idle(), this.prekeys.idle()]);
+    this.receiver.stop();
+    this.connection.stop();
+    await this.vault.lock();
+    this.events.clear();
+  }
+
+  get username(): string {
+    return this.ctx.self.name;
+  }
+
+  account(): AccountInfo {
+    return this.vault.read((db) => {
+      const me = profile.getProfile(db);
+      if (!me) throw new HearthError('internal', 'This vault holds no account.');
+      return { username: me.username, deviceId: me.deviceId, displayName: me.displayName, relayUrl: me.relayUrl, registered: readAccountState(db).accountId !== null, createdAt: me.createdAt };
+    });
+  }
+
+  connectionState(): ConnectionState {
+    return this.connection.state;
+  }
+
+  /**
+   * Receives and stores everything queued on the relay, sends what is due
+   * (receipts, resets, pending messages), then resolves. `lingerMs` keeps
+   * receiving that much longer, for messages still on their way.
+   */
+  async sync(options: { timeoutMs?: number; lingerMs?: number } = {}): Promise<{ received: number }> {
+    this.start();
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    await this.connection.whenOnline(timeoutMs);
+    await withTimeout(this.queueEmpty.promise, timeoutMs, 'The relay did not finish delivering in time.');
+    await this.settle();
+    if (options.lingerMs) {
+      await new Promise((resolve) => setTimeout(resolve, options.lingerMs));
+      await this.settle();
+    }
+    return { received: this.receiver.processed };
+  }
+
+  /** Waits until the receive pipeline and the outbox have nothing in hand. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 50; i += 1) {
+      await this.receiver.idle();
+      await this.outbox.idle();
+      await this.prekeys.idle();
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!this.busy()) return;
+    }
+  }
+
+  private busy(): boolean {
+    return this.receiver.busy || this.outbox.busy;
+  }
+
+  // Contacts
+  addContact(username: string): Promise<Contact> {
+    return contactOps.addContact(this.ctx, username);
+  }
+  listContacts(): Contact[] {
+    return contactOps.listContacts(this.ctx);
+  }
+  getContact(contactId: string): Contact {
+    return contactOps.requireContact(this.ctx, contactId);
+  }
+  safetyNumber(contactId: string): SafetyNumber {
+    return contactOps.safetyNumber(this.ctx, contactId);
+  }
+  compareSafetyNumber(contactId: string, scanned: string): boolean {
+    return contactOps.compareSafetyNumber(this.ctx, contactId, scanned);
+  }
+  setVerified(contactId: string, verified: boolean): Promise<Contact> {
+    return contactOps.setVerified(this.ctx, this.outbox, contactId, verified);
+  }
+  acceptIdentityChange(contactId: string): Promise<Contact> {
+    return contactOps.acceptIdentityChange(this.ctx, this.outbox, contactId);
+  }
+
+  // Conversations and messages
+  listConversations(includeArchived = false): ConversationSummary[] {
+    return conversationOps.listConversations(this.ctx, includeArchived);
+  }
+  getConversation(conversationId: string): ConversationSummary {
+    return conversationOps.requireConversation(this.ctx, conversationId);
+  }
+  markRead(conversationId: string, upTo?: MessageCursor): Promise<number> {
+    return conversationOps.markRead(this.ctx, this.outbox, conversationId, upTo);
+  }
+  messagePage(conversationId: string, options: { before?: MessageCursor; after?: MessageCursor; limit?: number } = {}): { messages: Message[]; hasMore: boolean } {
+    return conversationOps.messagePage(this.ctx, conversationId, options);
+  }
+  getMessage(uid: string): Message {
+    return conversationOps.requireMessage(this.ctx, uid);
+  }
+  send(conversationId: string, body: string): Promise<Message> {
+    return sendOps.sendMessage(this.ctx, this.outbox, conversationId, body);
+  }
+  retry(uid: string): Promise<Message> {
+    return sendOps.retryMessage(this.ctx, this.outbox, uid);
+  }
+  setTyping(conversationId: string, typing: boolean): Promise<void> {
+    return sendOps.setTyping(this.ctx, this.outbox, conversationId, typing);
+  }
+  search(query: string, options: { conversationId?: string; limit?: number } = {}): SearchHit[] {
+    return conversationOps.searchMessages(this.ctx, query, options);
+  }
+
+  /** Resolves once the message left 'pending' ('sent' on the relay's ack, or 'failed'), or rejects after `timeoutMs`. */
+  async waitUntilSent(uid: string, timeoutMs = 30_000): Promise<Message> {
+    const deadline = this.now() + timeoutMs;
+    for (;;) {
+      const message = this.getMessage(uid);
+      if (message.status !== 'pending') return message;
+      if (this.now() > deadline) throw new HearthError('unavailable', 'The relay did not acknowledge the message in time; it stays queued and goes out on the next connection.');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  // Settings and storage
+  settings(): Settings {
+    return this.vault.read((db) => readSettings(db));
+  }
+
+  async updateSettings(change: Partial<Settings>): Promise<Settings> {
+    const next = { ...this.settings(), ...change };
+    await this.vault.write((tx) => writeSettings(tx, next, this.now()));
+    this.connection.retarget(next.relayUrl);
+    return next;
+  }
+
+  storageUsage(): StorageUsage {
+    return storageUsage(this.vault.dir, this.vault.read((db) => messaging.messageCount(db)));
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new HearthError('unavailable', message)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

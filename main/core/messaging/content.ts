@@ -1,0 +1,52 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { randomBytes } from 'node:crypto';
+import {
+  ContentSchema,
+  ReceiptMessage_Type,
+  TypingMessage_Action,
+  type Content,
+} from '../../../shared/proto/gen/hearth/v1/content_pb';
+
+/**
+ * The plaintext inside each ciphertext (shared/proto/hearth/v1/content.proto).
+ * Encoding happens before padding and encryption; decoding after. The relay
+ * never sees any of it.
+ */
+export { ReceiptMessage_Type as ReceiptType, TypingMessage_Action as TypingAction, type Content };
+
+export const MESSAGE_ID_BYTES = 16;
+
+export function newMessageId(): Uint8Array {
+  return randomBytes(MESSAGE_ID_BYTES);
+}
+
+export const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+export const unhex = (text: string): Uint8Array => Buffer.from(text, 'hex');
+
+export function encodeData(id: Uint8Array, body: string, timestampMs: number): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'data', value: { id, body, timestampMs: BigInt(timestampMs) } } }));
+}
+
+export function encodeReceipt(type: ReceiptMessage_Type, ids: readonly Uint8Array[]): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'receipt', value: { type, ids: [...ids] } } }));
+}
+
+export function encodeTyping(action: TypingMessage_Action, timestampMs: number): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'typing', value: { action, timestampMs: BigInt(timestampMs) } } }));
+}
+
+export function encodeSessionReset(): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'sessionReset', value: {} } }));
+}
+
+/** Decodes decrypted content; null for bytes that are not a Content a Hearth client would send. */
+export function decodeContent(bytes: Uint8Array): Content | null {
+  try {
+    const content = fromBinary(ContentSchema, bytes, { readUnknownFields: false });
+    if (content.body.case === 'data' && content.body.value.id.length !== MESSAGE_ID_BYTES) return null;
+    if (content.body.case === 'receipt' && content.body.value.ids.some((id) => id.length !== MESSAGE_ID_BYTES)) return null;
+    return content.body.case === undefined ? null : content;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Settings } from '../../../shared/api';
+import type { DeviceAddress, ProtocolStore } from '../protocol';
+import type { RelayConnection } from '../transport';
+import type { Vault } from '../vault';
+import type { ClientEvents } from './events';
+
+/** What the send and receive pipelines share: one open profile's parts, built by the Client. */
+export interface MessagingContext {
+  readonly vault: Vault;
+  readonly protocol: ProtocolStore;
+  readonly connection: RelayConnection;
+  /** This device, as the relay and libsignal name it. */
+  readonly self: DeviceAddress;
+  readonly events: ClientEvents;
+  readonly now: () => number;
+  readonly settings: () => Settings;
+}
+
+/** Outbox entry kinds (outbox.kind). */
+export type OutboxKind = 'message' | 'receipt' | 'typing' | 'session-reset';

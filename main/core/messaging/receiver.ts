@@ -1,0 +1,251 @@
+import { EnvelopeType, type Envelope } from '../../../shared/proto/gen/hearth/v1/relay_pb';
+import type { Message } from '../../../shared/api';
+import { decryptMessage, isProtocolError, type DeviceAddress, type IdentityChangeNotice } from '../protocol';
+import { applyProtocolWrites } from '../protocol/vault-storage';
+import { conversations, messages, messaging, outbox, type SqlWriter } from '../vault';
+import { decodeContent, encodeReceipt, encodeSessionReset, hex, ReceiptType, TypingAction, type Content } from './content';
+import type { MessagingContext } from './context';
+import { announceIdentityChange, ensureDirectConversation, recordIdentityNotice } from './identity-notices';
+import type { Outbox } from './outbox';
+import { TYPING_TTL_MS } from './outbox';
+import { conversationView, messageView, toMessage } from './views';
+
+/** Envelopes decrypted and committed together (one protocol transaction, one vault write, one fsync). */
+export const MAX_RECEIVE_BATCH = 500;
+/** Ids per ack request (the relay's default batch limit). */
+const ACK_BATCH = 256;
+/** At most one session reset per sender in this long, so a burst of undecryptable envelopes makes one. */
+const RESET_INTERVAL_MS = 60_000;
+
+type Outcome =
+  | { readonly envelope: Envelope; readonly kind: 'content'; readonly sender: DeviceAddress; readonly content: Content; readonly identityChange: IdentityChangeNotice | null }
+  | { readonly envelope: Envelope; readonly kind: 'undecryptable'; readonly sender: DeviceAddress; readonly placeholder: boolean }
+  | { readonly envelope: Envelope; readonly kind: 'drop' };
+
+/** What a committed batch changed, for the events that follow it. */
+interface BatchEffects {
+  added: Message[];
+  updatedUids: string[];
+  conversations: Set<string>;
+  typing: Array<{ conversationId: string; contactId: string; typing: boolean }>;
+  notices: IdentityChangeNotice[];
+  queuedSends: boolean;
+}
+
+/**
+ * The receive pipeline (docs/messaging.md, "Receive"): envelopes queue up as
+ * the relay pushes them; each batch is decrypted inside one protocol
+ * transaction, and its messages, receipts' effects and the advanced session
+ * state are stored in ONE vault write. Only after that write is durable are
+ * the envelopes acked. An envelope that cannot be decrypted becomes a visible
+ * placeholder and a session reset with its sender, and never holds the queue.
+ */
+export class Receiver {
+  private queue: Envelope[] = [];
+  private running: Promise<void> | null = null;
+  private readonly lastReset = new Map<string, number>();
+  private stopped = false;
+  /** Envelopes stored and acked since start (for `sync` and the benchmark). */
+  processed = 0;
+
+  constructor(
+    private readonly ctx: MessagingContext,
+    private readonly sends: Outbox,
+  ) {}
+
+  push(envelopes: readonly Envelope[]): void {
+    if (this.stopped || envelopes.length === 0) return;
+    this.queue.push(...envelopes);
+    this.running ??= this.pump().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Resolves once every envelope pushed so far is stored (or given back to the relay). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue = [];
+  }
+
+  get busy(): boolean {
+    return this.running !== null || this.queue.length > 0;
+  }
+
+  private async pump(): Promise<void> {
+    while (this.queue.length > 0 && !this.stopped) {
+      const batch = this.queue.splice(0, MAX_RECEIVE_BATCH);
+      try {
+        await this.receiveBatch(batch);
+      } catch {
+        // Nothing of the batch was kept or acked; the relay delivers it again on the next connection.
+      }
+    }
+  }
+
+  private async receiveBatch(batch: readonly Envelope[]): Promise<void> {
+    const { vault, protocol } = this.ctx;
+    const seen = vault.read((db) => messaging.receivedEnvelopeIds(db, batch.map((e) => e.id)));
+    const fresh: Envelope[] = [];
+    for (const envelope of batch) {
+      const key = hex(envelope.id);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      fresh.push(envelope);
+    }
+    let effects: BatchEffects | null = null;
+    if (fresh.length > 0) {
+      await protocol.transact(
+        async (tx) => {
+          const outcomes: Outcome[] = [];
+          for (const envelope of fresh) outcomes.push(await this.decrypt(tx, envelope));
+          return outcomes;
+        },
+        async (writes, outcomes) => {
+          const now = this.ctx.now();
+          effects = await vault.write((tx) => {
+            applyProtocolWrites(tx, writes, now);
+            return this.store(tx, outcomes, now);
+          });
+        },
+      );
+    }
+    await this.ack(batch);
+    this.processed += batch.length;
+    if (effects) this.announce(effects);
+  }
+
+  private async decrypt(tx: Parameters<typeof decryptMessage>[0], envelope: Envelope): Promise<Outcome> {
+    const type = envelope.type === EnvelopeType.PREKEY_MESSAGE ? 'prekey' : envelope.type === EnvelopeType.CIPHERTEXT ? 'whisper' : null;
+    // Sealed-sender and plaintext envelopes are issue 7; until then they are acknowledged and dropped.
+    if (type === null || !envelope.senderUsername) return { envelope, kind: 'drop' };
+    const sender = { name: envelope.senderUsername, deviceId: envelope.senderDeviceId };
+    try {
+      const decrypted = await decryptMessage(tx, sender, { type, body: envelope.content });
+      const content = decodeContent(decrypted.content);
+      if (!content) return { envelope, kind: 'undecryptable', sender, placeholder: true };
+      return { envelope, kind: 'content', sender, content, identityChange: decrypted.identityChange };
+    } catch (error) {
+      if (isProtocolError(error, 'storage')) throw error;
+      // A libsignal "duplicate" that got past the envelope-id check means the sender reused a
+      // chain position (it runs on an old copy of its profile): nothing to show, but reset.
+      if (isProtocolError(error, 'duplicate-message')) return { envelope, kind: 'undecryptable', sender, placeholder: false };
+      // Every other failure (a broken or missing session, a bad prekey, bad padding) is shown.
+      return { envelope, kind: 'undecryptable', sender, placeholder: true };
+    }
+  }
+
+  /** Stores a decrypted batch; runs inside the vault transaction with the protocol writes. */
+  private store(tx: SqlWriter, outcomes: readonly Outcome[], now: number): BatchEffects {
+    const effects: BatchEffects = { added: [], updatedUids: [], conversations: new Set(), typing: [], notices: [], queuedSends: false };
+    const delivered = new Map<string, Uint8Array[]>();
+    const resets = new Set<string>();
+    for (const outcome of outcomes) {
+      messaging.recordReceivedEnvelope(tx, outcome.envelope.id, now);
+      if (outcome.kind === 'drop') continue;
+      const from = outcome.sender.name;
+      const conversationId = ensureDirectConversation(tx, from, now);
+      if (outcome.kind === 'undecryptable') {
+        if (outcome.placeholder) {
+          const uid = hex(outcome.envelope.id);
+          if (messaging.messageIdByUid(tx, uid) === null) {
+            const sentAt = Number(outcome.envelope.serverTimestampMs) || now;
+            const id = messages.insertMessage(tx, { uid, conversationId, authorId: from, direction: 'incoming', body: null, status: 'received', sentAt, receivedAt: now });
+            messaging.setMessageKind(tx, id, 'decrypt-failed');
+            effects.added.push(toMessage({ id, uid, conversationId, authorId: from, direction: 'incoming', body: null, status: 'received', sentAt, receivedAt: now, readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'decrypt-failed'));
+            effects.conversations.add(conversationId);
+          }
+        }
+        resets.add(from);
+        continue;
+      }
+      if (outcome.identityChange) {
+        const uid = recordIdentityNotice(tx, outcome.identityChange, now);
+        effects.notices.push(outcome.identityChange);
+        effects.updatedUids.push(uid);
+        effects.conversations.add(conversationId);
+      }
+      const body = outcome.content.body;
+      switch (body.case) {
+        case 'data': {
+          const uid = hex(body.value.id);
+          if (messaging.messageIdByUid(tx, uid) !== null) break;
+          const sentAt = Number(body.value.timestampMs);
+          const id = messages.insertMessage(tx, { uid, conversationId, authorId: from, direction: 'incoming', body: body.value.body, status: 'received', sentAt, receivedAt: now });
+          effects.added.push(toMessage({ id, uid, conversationId, authorId: from, direction: 'incoming', body: body.value.body, status: 'received', sentAt, receivedAt: now, readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'text'));
+          effects.conversations.add(conversationId);
+          const list = delivered.get(from) ?? [];
+          list.push(body.value.id);
+          delivered.set(from, list);
+          break;
+        }
+        case 'receipt': {
+          const status = body.value.type === ReceiptType.READ ? 'read' : body.value.type === ReceiptType.DELIVERY ? 'delivered' : null;
+          if (!status) break;
+          const changed = messaging.advanceOutgoingStatus(tx, body.value.ids.map(hex), conversationId, status);
+          if (changed.length > 0) {
+            effects.updatedUids.push(...changed);
+            effects.conversations.add(conversationId);
+          }
+          break;
+        }
+        case 'typing': {
+          const fresh = now - Number(outcome.envelope.serverTimestampMs) < TYPING_TTL_MS;
+          if (fresh) effects.typing.push({ conversationId, contactId: from, typing: body.value.action === TypingAction.STARTED });
+          break;
+        }
+        case 'sessionReset':
+          // Decrypting it already moved us onto the sender's new session; nothing to store.
+          break;
+      }
+    }
+    for (const [recipient, ids] of delivered) {
+      for (let start = 0; start < ids.length; start += 1000) {
+        outbox.enqueue(tx, { kind: 'receipt', conversationId: null, messageId: null, recipient, payload: encodeReceipt(ReceiptType.DELIVERY, ids.slice(start, start + 1000)), nextAttemptAt: now, createdAt: now });
+      }
+      effects.queuedSends = true;
+    }
+    for (const sender of resets) {
+      if (now - (this.lastReset.get(sender) ?? 0) < RESET_INTERVAL_MS) continue;
+      if (messaging.outboxEntriesFor(tx, sender, 'session-reset').length > 0) continue;
+      this.lastReset.set(sender, now);
+      outbox.enqueue(tx, { kind: 'session-reset', conversationId: null, messageId: null, recipient: sender, payload: encodeSessionReset(), nextAttemptAt: now, createdAt: now });
+      effects.queuedSends = true;
+    }
+    for (const id of effects.conversations) conversations.setArchived(tx, id, false, now);
+    return effects;
+  }
+
+  private async ack(batch: readonly Envelope[]): Promise<void> {
+    for (let start = 0; start < batch.length; start += ACK_BATCH) {
+      try {
+        await this.ctx.connection.request('ack', { ids: batch.slice(start, start + ACK_BATCH).map((e) => e.id) });
+      } catch {
+        // Unacked envelopes come again on the next connection and are dropped by id.
+      }
+    }
+  }
+
+  private announce(effects: BatchEffects): void {
+    if (effects.queuedSends) this.sends.kick();
+    for (const notice of effects.notices) announceIdentityChange(this.ctx, notice);
+    const { events, vault } = this.ctx;
+    for (const typing of effects.typing) events.emit('conversations.onDidChangeTyping', typing);
+    if (!events.wanted) return;
+    for (const message of effects.added) events.emit('messages.onDidAdd', { message });
+    vault.read((db) => {
+      for (const uid of effects.updatedUids) {
+        const view = messageView(db, uid);
+        if (view) events.emit(view.kind === 'text' ? 'messages.onDidUpdate' : 'messages.onDidAdd', { message: view });
+      }
+      for (const id of effects.conversations) {
+        const view = conversationView(db, id);
+        if (view) events.emit('conversations.onDidUpdate', { conversation: view });
+      }
+      if (effects.added.length > 0) events.emit('app.onDidChangeUnreadCount', { total: conversations.totalUnread(db) });
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import { HearthError, type Message } from '../../../shared/api';
+import { messages, messaging, outbox } from '../vault';
+import { encodeData, encodeTyping, hex, newMessageId, TypingAction } from './content';
+import type { MessagingContext } from './context';
+import type { Outbox } from './outbox';
+import { requireConversation, requireMessage } from './conversations';
+import { toMessage } from './views';
+
+/**
+ * What the user sends: a message is written as 'pending' to the vault and to
+ * the outbox in ONE durable commit before anything else happens, so it
+ * survives a crash and goes out on the next connection.
+ */
+export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversationId: string, body: string): Promise<Message> {
+  const conversation = requireConversation(ctx, conversationId);
+  const recipient = conversation.contactId;
+  if (conversation.type !== 'direct' || !recipient) throw new HearthError('invalid-arguments', 'Group conversations are not supported yet.');
+  if (conversation.sendingHeld) {
+    throw new HearthError('untrusted-identity', `The safety number with ${recipient} changed. Review it and accept the change before sending.`);
+  }
+  const id = newMessageId();
+  const uid = hex(id);
+  const now = ctx.now();
+  const row = await ctx.vault.write((tx) => {
+    const messageId = messages.insertMessage(tx, { uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now });
+    outbox.enqueue(tx, { kind: 'message', conversationId, messageId, recipient, payload: encodeData(id, body, now), nextAttemptAt: now, createdAt: now });
+    return messageId;
+  });
+  const message = toMessage(
+    { id: row, uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] },
+    'text',
+  );
+  ctx.events.emit('messages.onDidAdd', { message });
+  if (ctx.events.wanted) ctx.events.emit('conversations.onDidUpdate', { conversation: requireConversation(ctx, conversationId) });
+  sends.kick();
+  return message;
+}
+
+/** Sends a failed message again, to the devices that have not got it. */
+export async function retryMessage(ctx: MessagingContext, sends: Outbox, uid: string): Promise<Message> {
+  const message = requireMessage(ctx, uid);
+  if (message.direction !== 'outgoing' || message.kind !== 'text') throw new HearthError('invalid-arguments', 'Only your own messages can be sent again.');
+  if (message.status !== 'failed') return message;
+  const now = ctx.now();
+  await ctx.vault.write((tx) => {
+    const entry = messaging.outboxForMessage(tx, message.seq);
+    if (entry !== null) {
+      messaging.removeUnsentDeliveries(tx, entry);
+      messaging.resetOutboxSchedule(tx, entry, now);
+    } else {
+      const conversation = tx.get('SELECT contact_id FROM conversations WHERE id = ?', [message.conversationId]);
+      const recipient = typeof conversation?.contact_id === 'string' ? conversation.contact_id : null;
+      if (!recipient) throw new HearthError('not-found', 'No such conversation.');
+      outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId: message.seq, recipient, payload: encodeData(Buffer.from(uid, 'hex'), message.body ?? '', message.sentAt), nextAttemptAt: now, createdAt: now });
+    }
+    messages.setMessageStatus(tx, uid, 'pending');
+  });
+  const updated = requireMessage(ctx, uid);
+  ctx.events.emit('messages.onDidUpdate', { message: updated });
+  sends.kick();
+  return updated;
+}
+
+/** Typing indicators are best effort: sent only while online, dropped when stale. */
+export async function setTyping(ctx: MessagingContext, sends: Outbox, conversationId: string, typing: boolean): Promise<void> {
+  const conversation = requireConversation(ctx, conversationId);
+  if (!ctx.settings().sendTypingIndicators || !ctx.connection.isOnline || !conversation.contactId || conversation.sendingHeld) return;
+  const now = ctx.now();
+  const recipient = conversation.contactId;
+  await ctx.vault.write((tx) => {
+    outbox.enqueue(tx, { kind: 'typing', conversationId: null, messageId: null, recipient, payload: encodeTyping(typing ? TypingAction.STARTED : TypingAction.STOPPED, now), nextAttemptAt: now, createdAt: now });
+  });
+  sends.kick();
+}

@@ -1,0 +1,81 @@
+import type { Contact, ConversationSummary, Message } from '../../../shared/api';
+import { contacts, conversations, messages, messaging, type SqlReader } from '../vault';
+import type { Message as StoredMessage } from '../vault/queries/messages';
+
+/**
+ * Vault rows → the contract's shapes (shared/api/messaging.ts). Reads only;
+ * every function takes the reader so callers batch them inside one read.
+ */
+
+export const directConversationId = (username: string): string => `direct:${username}`;
+
+export function toMessage(m: StoredMessage, kind: Message['kind']): Message {
+  return {
+    id: m.uid,
+    seq: m.id,
+    conversationId: m.conversationId,
+    kind,
+    direction: m.direction,
+    authorId: m.authorId,
+    body: m.body,
+    status: m.status,
+    sentAt: m.sentAt,
+    receivedAt: m.receivedAt,
+    readAt: m.readAt,
+  };
+}
+
+export function messageViews(db: SqlReader, stored: readonly StoredMessage[]): Message[] {
+  const kinds = messaging.noticeKinds(
+    db,
+    stored.map((m) => m.id),
+  );
+  return stored.map((m) => toMessage(m, kinds.get(m.id) ?? 'text'));
+}
+
+export function messageView(db: SqlReader, uid: string): Message | null {
+  const stored = messages.getMessageByUid(db, uid);
+  return stored ? (messageViews(db, [stored])[0] ?? null) : null;
+}
+
+export function contactView(db: SqlReader, id: string): Contact | null {
+  const contact = contacts.getContact(db, id);
+  if (!contact) return null;
+  const identity = messaging.getIdentityRow(db, id);
+  return {
+    id: contact.id,
+    username: contact.id,
+    displayName: contact.displayName,
+    conversationId: conversations.directConversationWith(db, id)?.id ?? directConversationId(id),
+    verified: identity?.verification === 'verified',
+    identityChanged: contact.verification === 'changed',
+    sendingHeld: identity?.verification === 'unverified',
+    blocked: contact.blocked,
+    createdAt: contact.createdAt,
+  };
+}
+
+export function conversationView(db: SqlReader, id: string): ConversationSummary | null {
+  const row = messaging.conversationSummaryRow(db, id);
+  if (!row) return null;
+  const held = row.contactId !== null && messaging.getIdentityRow(db, row.contactId)?.verification === 'unverified';
+  return {
+    id: row.id,
+    type: row.type,
+    contactId: row.contactId,
+    title: row.title ?? row.contactName ?? row.contactId ?? 'Conversation',
+    unreadCount: row.unreadCount,
+    lastMessage: row.lastMessageUid ? messageView(db, row.lastMessageUid) : null,
+    sendingHeld: held,
+    archived: row.archived,
+    mutedUntil: row.mutedUntil,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function conversationViews(db: SqlReader, includeArchived: boolean): ConversationSummary[] {
+  return conversations
+    .listConversations(db, { includeArchived })
+    .map((c) => conversationView(db, c.id))
+    .filter((c): c is ConversationSummary => c !== null);
+}
