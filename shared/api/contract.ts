@@ -70,6 +70,11 @@ export type UnreadCount = z.infer<typeof UnreadCount>;
 
 const Ok = z.object({ ok: z.literal(true) });
 const VaultStateResult = z.object({ state: VaultState });
+const Passphrase = z.string().min(1).max(1024);
+
+/** How this profile's vault key is protected now (null before the profile exists); readable while locked. */
+export const VaultProtection = z.object({ kind: z.enum(['keychain', 'passphrase', 'keyfile']).nullable() });
+export type VaultProtection = z.infer<typeof VaultProtection>;
 
 export const methods = {
   'app.getInfo': { args: NoArgs, result: AppInfo },
@@ -83,6 +88,13 @@ export const methods = {
   'vault.unlock': { args: z.object({ with: UnlockWith }), result: VaultStateResult },
   'vault.lock': { args: NoArgs, result: VaultStateResult },
   'account.get': { args: NoArgs, result: AccountInfo },
+  'vault.getProtection': { args: NoArgs, result: VaultProtection },
+  /** Rewraps the vault key under `next`; 'unauthorized' when `current` is wrong. */
+  'vault.changePassphrase': { args: z.object({ current: Passphrase, next: Passphrase }).strict(), result: Ok },
+  /** Keychain ↔ passphrase. `passphrase`: the new one (to 'passphrase'); `current`: the one in use (when leaving 'passphrase'). The recovery key stays valid. */
+  'vault.setProtection': { args: z.object({ to: ProtectionKind, passphrase: Passphrase.optional(), current: Passphrase.optional() }).strict(), result: Ok },
+  /** The recovery key again; asks for the passphrase when the vault has one ('unauthorized' when wrong). */
+  'vault.revealRecoveryKey': { args: z.object({ passphrase: Passphrase.optional() }).strict(), result: z.object({ recoveryKey: z.string() }) },
 
   'connection.getState': { args: NoArgs, result: ConnectionState },
 
