@@ -59,7 +59,7 @@ function prng(seed: number): () => number {
 const COMMON = 'the and you that was for are with his they this have from one had word but not what all were when your can said there use each which she how their will other about out many then them these some her would make like him into time has look two more write see number way could people than first water been call who oil its now find long down day did get come made may part'.split(' ');
 const SPICE = ["l'Arbre", 'élan', 'café', 'naïve', 'Zürich', 'crème brûlée', 'garçon', 'smörgåsbord', 'piñata', 'résumé'];
 
-function makeWorkload(count: number) {
+function makeWorkload() {
   const random = prng(42);
   const syllables = ['ka', 'lo', 'mi', 'ne', 'su', 'ta', 'ri', 'po', 've', 'da', 'zu', 'ghe', 'bra', 'tor', 'lin'];
   const vocabulary: string[] = [...COMMON];
@@ -412,7 +412,7 @@ export async function run(options: Record<string, string>): Promise<object> {
 async function measure(count: number, dirOption: string | undefined): Promise<object> {
   if (!Number.isInteger(count) || count < BULK_BATCH) throw new Error('--messages must be an integer ≥ 1000');
   const base = mkdtempSync(path.join(dirOption ?? tmpdir(), 'hearth-bench-vault-'));
-  const workload = makeWorkload(count);
+  const workload = makeWorkload();
   try {
     const vaultDir = path.join(base, 'vault');
     const peerDir = path.join(base, 'sqlcipher');

@@ -74,7 +74,7 @@ export class AttachmentStore {
    * Seals `source` into a new attachment file, then records it (with its key)
    * in the database. Resolves once both are durable.
    */
-  async put(source: AsyncIterable<Uint8Array>, meta: AttachmentMeta): Promise<AttachmentInfo> {
+  async put(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, meta: AttachmentMeta): Promise<AttachmentInfo> {
     this.io.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const idBytes = randomBytes(16);
     const id = idBytes.toString('hex');

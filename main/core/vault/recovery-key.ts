@@ -71,7 +71,8 @@ export function parseRecoveryKey(input: string): Buffer {
     }
   }
   const secret = bytes.subarray(0, SECRET_BYTES);
-  if (!checksum(secret).equals(bytes.subarray(SECRET_BYTES))) {
+  // The last character carries 1 bit and 4 zero bits of padding; a typo there must not go unnoticed.
+  if (value !== 0 || !checksum(secret).equals(bytes.subarray(SECRET_BYTES))) {
     throw new VaultError('invalid-argument', 'That recovery key has a typo: its checksum does not match. Check each group against the copy you kept.');
   }
   return Buffer.from(secret);

@@ -13,6 +13,7 @@ import {
   primarySlot,
   readKeyFile,
   readKeyHeader,
+  recoverySlot,
   unlockEntry,
   unlockKeys,
   vaultIdOf,
@@ -386,6 +387,22 @@ export class Vault {
     });
   }
 
+  /**
+   * Issues a new recovery key in place of the old one (which stops working).
+   * The vault keeps no copy of a recovery key, so "show it again" means this.
+   */
+  replaceRecoveryKey(): Promise<{ recoveryKey: string }> {
+    return this.exclusively(async () => {
+      const secret = newRecoverySecret();
+      const entry = this.currentEntry();
+      const slot = recoverySlot(vaultIdOf(this.keyHeader), this.databaseKey, secret);
+      this.replaceEntry({ keyId: entry.keyId, slots: [...entry.slots.filter((s) => s.type !== 'recovery'), slot] });
+      const recoveryKey = formatRecoveryKey(secret);
+      wipe(secret);
+      return { recoveryKey };
+    });
+  }
+
   private replaceEntry(entry: KeyHeader['keys'][number]): void {
     this.saveKeyHeader({ ...this.keyHeader, keys: this.keyHeader.keys.map((k) => (k.keyId === entry.keyId ? entry : k)) });
   }
@@ -421,25 +438,25 @@ export class Vault {
    * memory). Waits for commits in flight, and compacts first if the journal
    * holds anything, so the next open replays little.
    */
-  lock(reason: LockReason = 'manual'): Promise<void> {
+  lock(reason: LockReason = 'manual', options: { compact?: boolean } = {}): Promise<void> {
     if (!this.db) return Promise.resolve();
-    this.closing ??= this.shutDown(reason);
+    this.closing ??= this.shutDown(reason, options.compact ?? true);
     return this.closing;
   }
 
-  /** Same as lock(): on quit the vault compacts and lets go. */
-  close(): Promise<void> {
-    return this.lock('manual');
+  /** Same as lock(): on quit the vault compacts (unless told not to) and lets go. */
+  close(options: { compact?: boolean } = {}): Promise<void> {
+    return this.lock('manual', options);
   }
 
-  private async shutDown(reason: LockReason): Promise<void> {
+  private async shutDown(reason: LockReason, compact: boolean): Promise<void> {
     while (this.exclusive) await this.exclusive.catch(() => undefined);
     if (this.autoLockTimer) clearTimeout(this.autoLockTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     try {
       await this.writer.flush();
       if (this.compacting) await this.compacting.catch(() => undefined);
-      if (!this.writer.failed && (this.unfinished || this.writer.lastSequence > 0)) await this.compactAfterOthers();
+      if (compact && !this.writer.failed && (this.unfinished || this.writer.lastSequence > 0)) await this.compactAfterOthers();
     } catch {
       // The journal still holds every acknowledged commit; the next open replays it.
     } finally {

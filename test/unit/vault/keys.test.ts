@@ -125,6 +125,16 @@ describe('vault keys', () => {
     await (await Vault.open(dir, { kind: 'recovery', recoveryKey }, quiet)).close();
   });
 
+  it('issues a new recovery key on request, and the old one stops working', async () => {
+    const { vault, dir, recoveryKey } = await passphraseVault('keep me');
+    const { recoveryKey: replacement } = await vault.replaceRecoveryKey();
+    expect(replacement).not.toBe(recoveryKey);
+    await vault.close();
+    expect((await rejection(Vault.open(dir, { kind: 'recovery', recoveryKey }, quiet))).kind).toBe('wrong-key');
+    await (await Vault.open(dir, { kind: 'recovery', recoveryKey: replacement }, quiet)).close();
+    await (await Vault.open(dir, { kind: 'passphrase', passphrase: 'keep me' }, quiet)).close();
+  });
+
   it('tells a mistyped recovery key from one that belongs elsewhere', async () => {
     const { vault, dir, recoveryKey } = await passphraseVault();
     await vault.close();

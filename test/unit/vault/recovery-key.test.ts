@@ -24,5 +24,9 @@ describe('recovery key', () => {
     expect(() => parseRecoveryKey(typo)).toThrow(VaultError);
     expect(() => parseRecoveryKey(typo)).toThrow(/typo/);
     expect(() => parseRecoveryKey(text.slice(0, -1))).toThrow(/52 characters/);
+    // Every wrong last character is caught too, though it mostly holds padding.
+    for (const last of '0123456789ABCDEFGHJKMNPQRSTVWXYZ') {
+      if (last !== text[text.length - 1]) expect(() => parseRecoveryKey(text.slice(0, -1) + last)).toThrow(VaultError);
+    }
   });
 });

@@ -25,7 +25,7 @@ export function toFtsQuery(input: string, options: { prefixLastWord?: boolean } 
   const terms: string[] = [];
   const pattern = /"([^"]*)"?|([^\s"]+)/g;
   for (const match of input.matchAll(pattern)) {
-    const phrase = (match[1] ?? match[2] ?? '').replace(/[\u0000-\u001f]/g, ' ').trim();
+    const phrase = (match[1] ?? match[2] ?? '').replace(/\p{Cc}/gu, ' ').trim();
     // Keep only what the tokenizer would index; a term of punctuation alone matches nothing.
     if (!/[\p{L}\p{N}]/u.test(phrase)) continue;
     terms.push(phrase);

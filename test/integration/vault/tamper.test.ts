@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Vault, VaultError, messages, type VaultErrorKind } from '../../../main/core/vault';
+import { fingerprint, message, newKeyFile, quiet, seedConversation, tempDir } from '../../unit/vault/helpers';
+
+/**
+ * Damage a closed vault in one way, try to open it, and check that open fails
+ * with the right typed error and that no file changed.
+ */
+let pristine: string;
+let keyFile: string;
+let oldJournal: Buffer;
+let oldSnapshot: Buffer;
+const PAGE = 64 * 1024 + 28;
+
+function copyOf(dir: string): string {
+  const copy = path.join(tempDir(), 'profile');
+  fs.cpSync(dir, copy, { recursive: true });
+  return copy;
+}
+
+async function expectRefusal(dir: string, kind: VaultErrorKind, message?: RegExp, unlockFile = keyFile): Promise<void> {
+  const before = fingerprint(dir);
+  let error: unknown = null;
+  try {
+    const vault = await Vault.open(dir, { kind: 'keyfile', path: unlockFile }, quiet);
+    await vault.close();
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(VaultError);
+  expect((error as VaultError).kind).toBe(kind);
+  if (message) expect((error as VaultError).message).toMatch(message);
+  expect(fingerprint(dir)).toEqual(before);
+}
+
+function rewrite(dir: string, name: string, change: (bytes: Buffer) => Buffer): void {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, change(fs.readFileSync(file)));
+}
+
+/** Spread over the file, always including both ends and the header. */
+function offsets(size: number, count: number): number[] {
+  const picks = new Set<number>([0, 8, 44, 96, 99, 100, size - 1, size - 16]);
+  let seed = 12345;
+  while (picks.size < count) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    picks.add(seed % size);
+  }
+  return [...picks].filter((o) => o >= 0 && o < size);
+}
+
+let shared: string;
+afterAll(() => fs.rmSync(shared, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  // Lives for the whole file (the helpers' temp folders go after each test).
+  shared = fs.mkdtempSync(path.join(tmpdir(), 'hearth-vault-tamper-'));
+  keyFile = path.join(shared, 'raw.key');
+  fs.writeFileSync(keyFile, randomBytes(32).toString('hex'));
+  const dir = path.join(shared, 'profile');
+  const { vault } = await Vault.create(dir, { kind: 'keyfile', path: keyFile }, quiet);
+  const c = await seedConversation(vault);
+  await vault.write((tx) => {
+    for (let n = 0; n < 3000; n++) messages.insertMessage(tx, message(c, n, `message number ${n}, padded to make the snapshot span many pages`));
+  });
+  await vault.compact();
+  oldJournal = fs.readFileSync(path.join(dir, 'vault.journal'));
+  oldSnapshot = fs.readFileSync(path.join(dir, 'vault.snapshot'));
+  for (let n = 0; n < 12; n++) await vault.write((tx) => messages.insertMessage(tx, message(c, 10_000 + n, `journaled ${n}`)));
+  await vault.compact();
+  for (let n = 0; n < 12; n++) await vault.write((tx) => messages.insertMessage(tx, message(c, 20_000 + n, `journaled again ${n}`)));
+  // Abandon (do not close): the journal keeps its records, as after a crash or while running.
+  pristine = dir;
+  expect(fs.statSync(path.join(dir, 'vault.snapshot')).size).toBeGreaterThan(5 * PAGE);
+  expect(fs.statSync(path.join(dir, 'vault.journal')).size).toBeGreaterThan(1000);
+}, 60_000);
+
+describe('a damaged vault fails to open with a typed error and is left untouched', () => {
+  it('opens when undamaged (the baseline for every case below)', async () => {
+    const vault = await Vault.open(copyOf(pristine), { kind: 'keyfile', path: keyFile }, quiet);
+    expect(vault.read((db) => db.get('SELECT count(*) AS n FROM messages')?.n)).toBe(3024);
+    await vault.lock();
+  });
+
+  it('detects one flipped byte anywhere in the snapshot', async () => {
+    const dir = copyOf(pristine);
+    const original = fs.readFileSync(path.join(dir, 'vault.snapshot'));
+    for (const offset of offsets(original.length, 60)) {
+      rewrite(dir, 'vault.snapshot', (b) => {
+        b[offset] = (b[offset] as number) ^ (1 << offset % 8);
+        return b;
+      });
+      await expectRefusal(dir, 'corrupt-snapshot');
+      fs.writeFileSync(path.join(dir, 'vault.snapshot'), original);
+    }
+  }, 120_000);
+
+  it('detects one flipped byte anywhere in the journal', async () => {
+    const dir = copyOf(pristine);
+    const original = fs.readFileSync(path.join(dir, 'vault.journal'));
+    for (const offset of offsets(original.length, 60)) {
+      rewrite(dir, 'vault.journal', (b) => {
+        b[offset] = (b[offset] as number) ^ (1 << offset % 8);
+        return b;
+      });
+      await expectRefusal(dir, 'corrupt-journal');
+      fs.writeFileSync(path.join(dir, 'vault.journal'), original);
+    }
+  }, 120_000);
+
+  it('detects two swapped snapshot pages', async () => {
+    const dir = copyOf(pristine);
+    rewrite(dir, 'vault.snapshot', (b) => {
+      const first = Buffer.from(b.subarray(100 + PAGE, 100 + 2 * PAGE));
+      b.copy(b, 100 + PAGE, 100 + 2 * PAGE, 100 + 3 * PAGE);
+      first.copy(b, 100 + 2 * PAGE);
+      return b;
+    });
+    await expectRefusal(dir, 'corrupt-snapshot', /page 1 .*swapped/);
+  });
+
+  it('detects a page from an older snapshot put in place of the current one', async () => {
+    const dir = copyOf(pristine);
+    rewrite(dir, 'vault.snapshot', (b) => {
+      oldSnapshot.copy(b, 100 + PAGE, 100 + PAGE, 100 + 2 * PAGE);
+      return b;
+    });
+    await expectRefusal(dir, 'corrupt-snapshot');
+  });
+
+  it('detects a truncated snapshot, wherever it is cut', async () => {
+    const dir = copyOf(pristine);
+    const original = fs.readFileSync(path.join(dir, 'vault.snapshot'));
+    for (const length of [0, 50, 99, 100, 101, 100 + PAGE, 100 + 3 * PAGE + 77, original.length - 1]) {
+      fs.writeFileSync(path.join(dir, 'vault.snapshot'), original.subarray(0, length));
+      await expectRefusal(dir, 'truncated', /truncated/);
+    }
+    fs.writeFileSync(path.join(dir, 'vault.snapshot'), Buffer.concat([original, Buffer.from([0])]));
+    await expectRefusal(dir, 'corrupt-snapshot', /unexpected bytes/);
+  });
+
+  it('detects a journal cut inside its header', async () => {
+    const dir = copyOf(pristine);
+    rewrite(dir, 'vault.journal', (b) => b.subarray(0, 60));
+    await expectRefusal(dir, 'truncated');
+  });
+
+  it('detects an older journal put back', async () => {
+    const dir = copyOf(pristine);
+    fs.writeFileSync(path.join(dir, 'vault.journal'), oldJournal);
+    await expectRefusal(dir, 'journal-generation-mismatch', /older .*journal/);
+  });
+
+  it('detects an older snapshot put back beside the current journal', async () => {
+    const dir = copyOf(pristine);
+    fs.writeFileSync(path.join(dir, 'vault.snapshot'), oldSnapshot);
+    await expectRefusal(dir, 'journal-generation-mismatch');
+  });
+
+  it('detects a journal from another vault', async () => {
+    const other = path.join(tempDir(), 'other');
+    const { vault } = await Vault.create(other, { kind: 'keyfile', path: keyFile }, quiet);
+    await vault.close();
+    const dir = copyOf(pristine);
+    fs.copyFileSync(path.join(other, 'vault.journal'), path.join(dir, 'vault.journal'));
+    await expectRefusal(dir, 'corrupt-journal', /another vault/);
+  });
+
+  it('refuses a wrong key', async () => {
+    await expectRefusal(copyOf(pristine), 'wrong-key', undefined, newKeyFile());
+  });
+
+  it('refuses a missing snapshot or journal, and a damaged key header', async () => {
+    let dir = copyOf(pristine);
+    fs.rmSync(path.join(dir, 'vault.journal'));
+    await expectRefusal(dir, 'missing-file', /journal/);
+    dir = copyOf(pristine);
+    fs.rmSync(path.join(dir, 'vault.snapshot'));
+    await expectRefusal(dir, 'missing-file', /snapshot/);
+    dir = copyOf(pristine);
+    rewrite(dir, 'vault.keys.json', (b) => b.subarray(0, b.length - 3));
+    await expectRefusal(dir, 'corrupt-keys');
+  });
+});
