@@ -277,14 +277,15 @@ export class JournalWriter {
   }
 
   /**
-   * Group commit. The sync runs after the current turn of the event loop, so
-   * every commit made in this turn shares it; while an asynchronous sync is in
-   * flight, commits queue up and share the next one.
+   * Group commit. The sync runs as a microtask, once the code that is running
+   * now is done, so every commit it made shares that sync (and no turn of the
+   * event loop is lost); while an asynchronous sync is in flight, commits
+   * queue up and share the next one.
    */
   private scheduleSync(): void {
     if (this.scheduled || this.inflight) return;
     this.scheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.scheduled = false;
       this.sync();
     });

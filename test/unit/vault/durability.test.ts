@@ -117,6 +117,7 @@ describe('vault durability', () => {
   it('drops a torn last record (never acknowledged) without touching files, and cuts it at the next write', async () => {
     const { vault, dir, keyFile } = await keyfileVault();
     const c = await seedConversation(vault);
+    await vault.compact();
     for (let n = 1; n <= 3; n++) await vault.write((tx) => messages.insertMessage(tx, message(c, n, `m${n}`)));
     const journal = path.join(dir, 'vault.journal');
     const size = fs.statSync(journal).size;

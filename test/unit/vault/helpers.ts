@@ -60,6 +60,8 @@ export async function keyfileVault(options: VaultOptions = {}): Promise<{ vault:
   const dir = path.join(tempDir(), 'profile');
   const keyFile = newKeyFile();
   const { vault, recoveryKey } = await Vault.create(dir, { kind: 'keyfile', path: keyFile }, { ...quiet, ...options });
+  // Set-up schedules a compaction (migrations ran); let it finish so tests start from a quiet vault.
+  await vault.compact();
   return { vault, dir, keyFile, recoveryKey };
 }
 
