@@ -1,32 +1,37 @@
-import { HearthError, type AppInfo, type FirstRunInfo, type HearthClient, type SerializedError } from '../../../shared/api';
-import type { BridgeStateSource, BridgeState } from '../bridge/bridge-state';
+import { HearthError, type AppInfo, type CreateProfileArgs, type FirstRunInfo, type HearthClient, type SerializedError, type UnlockWith, type VaultProtection, type VaultState } from '../../../shared/api';
+import type { z } from 'zod';
+import type { BridgeState, BridgeStateSource } from '../bridge/bridge-state';
+import { Observable } from './observable';
 
 export interface AppState {
   /** The page's link to the core (not the core's link to the relay). */
   readonly bridge: BridgeState;
   readonly info: AppInfo | null;
   readonly firstRun: FirstRunInfo | null;
+  readonly vaultState: VaultState | null;
+  readonly protection: VaultProtection['kind'];
   readonly unreadTotal: number;
   readonly loadError: SerializedError | null;
-  /** The user has read the first-run screen in this window. */
-  readonly firstRunSeen: boolean;
+  /**
+   * The recovery key of a profile created in this window, until the person
+   * confirms they saved it. Held only in memory, and only this long.
+   */
+  readonly recoveryKey: string | null;
 }
 
 /**
  * The app-wide state, fed one way: the core's answers and events come in
- * here, React reads snapshots (useSyncExternalStore). Components never call
- * the core for app-wide data themselves.
+ * here, React reads snapshots. It knows which screen the app is on (first
+ * run, locked, unlocked); what happens inside the messenger is MessengerStore's.
  */
-export class AppStore {
-  private state: AppState;
-  private readonly listeners = new Set<() => void>();
+export class AppStore extends Observable<AppState> {
   private readonly stops: Array<() => void> = [];
 
   constructor(
-    private readonly client: HearthClient,
+    readonly client: HearthClient,
     private readonly bridgeState: BridgeStateSource,
   ) {
-    this.state = { bridge: bridgeState.getState(), info: null, firstRun: null, unreadTotal: 0, loadError: null, firstRunSeen: false };
+    super({ bridge: bridgeState.getState(), info: null, firstRun: null, vaultState: null, protection: null, unreadTotal: 0, loadError: null, recoveryKey: null });
   }
 
   start(): void {
@@ -38,7 +43,8 @@ export class AppStore {
         if (bridge.status === 'open' && !wasOpen) void this.load();
       }),
       this.client.on('app.onDidChangeVaultState', ({ state }) => {
-        if (this.state.info) this.update({ info: { ...this.state.info, vaultState: state } });
+        this.update({ vaultState: state });
+        if (state !== 'unlocked') this.update({ unreadTotal: 0 });
       }),
       this.client.on('app.onDidChangeUnreadCount', ({ total }) => this.update({ unreadTotal: total })),
     );
@@ -52,26 +58,47 @@ export class AppStore {
   async load(): Promise<void> {
     this.update({ loadError: null });
     try {
-      const [info, firstRun, unread] = await Promise.all([this.client.call('app.getInfo', {}), this.client.call('app.getFirstRun', {}), this.client.call('app.getUnreadCount', {})]);
-      this.update({ info, firstRun, unreadTotal: unread.total });
+      const [info, firstRun, protection] = await Promise.all([this.client.call('app.getInfo', {}), this.client.call('app.getFirstRun', {}), this.client.call('vault.getProtection', {})]);
+      const unread = info.vaultState === 'unlocked' ? (await this.client.call('app.getUnreadCount', {})).total : 0;
+      this.update({ info, firstRun, vaultState: info.vaultState, protection: protection.kind, unreadTotal: unread });
     } catch (error) {
       this.update({ loadError: HearthError.from(error).toJSON() });
     }
   }
 
-  markFirstRunSeen(): void {
-    this.update({ firstRunSeen: true });
+  /** Creates the profile; the recovery key stays in the state until confirmRecoveryKeySaved(). */
+  async createAccount(args: z.input<typeof CreateProfileArgs>): Promise<void> {
+    const { recoveryKey } = await this.client.call('account.create', args);
+    this.update({ recoveryKey, vaultState: 'unlocked', protection: args.protection.kind });
+    void this.refreshUnread();
   }
 
-  getSnapshot = (): AppState => this.state;
+  confirmRecoveryKeySaved(): void {
+    this.update({ recoveryKey: null });
+  }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  async unlock(how: UnlockWith): Promise<void> {
+    const { state } = await this.client.call('vault.unlock', { with: how });
+    this.update({ vaultState: state });
+    void this.refreshUnread();
+  }
 
-  private update(patch: Partial<AppState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener();
+  async lock(): Promise<void> {
+    const { state } = await this.client.call('vault.lock', {});
+    this.update({ vaultState: state, unreadTotal: 0 });
+  }
+
+  async refreshProtection(): Promise<void> {
+    const { kind } = await this.client.call('vault.getProtection', {});
+    this.update({ protection: kind });
+  }
+
+  private async refreshUnread(): Promise<void> {
+    try {
+      const { total } = await this.client.call('app.getUnreadCount', {});
+      this.update({ unreadTotal: total });
+    } catch {
+      // The count comes again with the next change.
+    }
   }
 }

@@ -11,8 +11,8 @@ const destinations: ReadonlyArray<{ view: View; icon: IconName; label: MessageKe
   { view: 'settings', icon: 'settings', label: 'nav.settings' },
 ];
 
-/** The narrow column on the far left: where you are, and where else you can go. */
-export function NavRail({ view, unreadTotal, onNavigate }: { view: View; unreadTotal: number; onNavigate: (view: View) => void }): ReactElement {
+/** The narrow column on the far left: where you are, where else you can go, and the lock. */
+export function NavRail({ view, unreadTotal, onNavigate, onLock, lockHint }: { view: View; unreadTotal: number; onNavigate: (view: View) => void; onLock: () => void; lockHint: string }): ReactElement {
   const itemProps = useRovingFocus(destinations.length, destinations.findIndex((d) => d.view === view), 'vertical');
   return (
     <nav className="nav-rail" aria-label={t('nav.label')}>
@@ -35,7 +35,7 @@ export function NavRail({ view, unreadTotal, onNavigate }: { view: View; unreadT
             >
               <Icon name={destination.icon} />
               {destination.view === 'chats' && unreadTotal > 0 ? (
-                <span className="nav-rail__badge">
+                <span className="nav-rail__badge" data-testid="unread-badge">
                   <span aria-hidden="true">{unreadTotal > 99 ? '99+' : unreadTotal}</span>
                   <span className="visually-hidden">{t('chats.unread', { count: unreadTotal })}</span>
                 </span>
@@ -44,6 +44,9 @@ export function NavRail({ view, unreadTotal, onNavigate }: { view: View; unreadT
           </li>
         ))}
       </ul>
+      <button type="button" className="nav-rail__item nav-rail__lock" aria-label={t('nav.lock')} aria-keyshortcuts={lockHint} title={`${t('nav.lock')} (${lockHint})`} onClick={onLock}>
+        <Icon name="lock" />
+      </button>
     </nav>
   );
 }

@@ -1,0 +1,71 @@
+/**
+ * Names, initials and times as a messenger shows them. Dates follow the
+ * person's locale through Intl; nothing here knows about React.
+ */
+
+/** Up to two letters for an avatar: the initials of the first two words, or the first two letters. */
+export function initialsOf(name: string): string {
+  const words = name
+    .trim()
+    .split(/[\s._-]+/u)
+    .filter(Boolean);
+  const letters = words.length >= 2 ? [firstLetter(words[0]!), firstLetter(words[1]!)] : [...(words[0] ?? '?')].slice(0, 2);
+  return letters.join('').toLocaleUpperCase();
+}
+
+function firstLetter(word: string): string {
+  return [...word][0] ?? '';
+}
+
+/** One of eight avatar colours, the same for a name everywhere. */
+export function avatarHue(name: string): number {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  return hash % 8;
+}
+
+export function sameDay(a: number, b: number): boolean {
+  const x = new Date(a);
+  const y = new Date(b);
+  return x.getFullYear() === y.getFullYear() && x.getMonth() === y.getMonth() && x.getDate() === y.getDate();
+}
+
+/** The local calendar day of a time, as a stable key (YYYY-MM-DD). */
+export function dayKey(time: number): string {
+  const d = new Date(time);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export function formatClock(time: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(time);
+}
+
+/** "Today", "Yesterday", a weekday within the week, else the date. `labels` carries the translated words. */
+export function formatDay(time: number, now: number, labels: { today: string; yesterday: string }, locale?: string): string {
+  if (sameDay(time, now)) return labels.today;
+  if (sameDay(time, now - 24 * 60 * 60 * 1000)) return labels.yesterday;
+  const age = now - time;
+  if (age > 0 && age < 6 * 24 * 60 * 60 * 1000) return new Intl.DateTimeFormat(locale, { weekday: 'long' }).format(time);
+  const sameYear = new Date(time).getFullYear() === new Date(now).getFullYear();
+  return new Intl.DateTimeFormat(locale, sameYear ? { weekday: 'short', month: 'long', day: 'numeric' } : { year: 'numeric', month: 'long', day: 'numeric' }).format(time);
+}
+
+/** The time beside a chat in the list: the clock today, the weekday this week, else a short date. */
+export function formatListTime(time: number, now: number, locale?: string): string {
+  if (sameDay(time, now)) return formatClock(time, locale);
+  const age = now - time;
+  if (age > 0 && age < 6 * 24 * 60 * 60 * 1000) return new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(time);
+  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(time);
+}
+
+/** Bytes in the largest unit that keeps the number at least 1 (1 KB = 1,000 bytes, as file managers show). */
+export function formatBytes(bytes: number, locale?: string): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value)} ${units[unit]}`;
+}

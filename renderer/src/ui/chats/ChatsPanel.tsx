@@ -1,0 +1,53 @@
+import { useId, useRef, useState, type ReactElement } from 'react';
+import { t } from '../../i18n';
+import type { MessengerStore } from '../../state/messenger-store';
+import { Icon } from '../Icon';
+import { ConversationList } from './ConversationList';
+import { SearchResults } from './SearchResults';
+import '../ListPanel.css';
+import './ChatsPanel.css';
+
+/** The middle column in the Chats view: new chat, search over all history, and the chat list. */
+export function ChatsPanel({ messenger, onNewConversation, newConversationHint }: { messenger: MessengerStore; onNewConversation: () => void; newConversationHint: string }): ReactElement {
+  const [query, setQuery] = useState('');
+  const searchId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const searching = query.trim().length > 0;
+  return (
+    <section className="list-panel" aria-labelledby="chats-title">
+      <header className="list-panel__header">
+        <h2 id="chats-title" className="list-panel__title">
+          {t('chats.title')}
+        </h2>
+        <button type="button" className="icon-button" aria-label={t('chats.compose')} aria-keyshortcuts={newConversationHint} title={`${t('chats.compose')} (${newConversationHint})`} onClick={onNewConversation}>
+          <Icon name="compose" />
+        </button>
+      </header>
+      <div role="search" className="search-field">
+        <label htmlFor={searchId} className="visually-hidden">
+          {t('chats.search.label')}
+        </label>
+        <Icon name="search" className="search-field__icon" />
+        <input
+          ref={input}
+          id={searchId}
+          className="search-field__input"
+          type="search"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={t('chats.search.placeholder')}
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && query) {
+              event.preventDefault();
+              event.stopPropagation();
+              setQuery('');
+            }
+          }}
+        />
+      </div>
+      <div className="list-panel__body">{searching ? <SearchResults messenger={messenger} query={query} onChosen={() => undefined} /> : <ConversationList messenger={messenger} />}</div>
+    </section>
+  );
+}
