@@ -113,7 +113,7 @@ export class Receiver {
         },
       );
     }
-    await this.ack(batch);
+    this.ack(batch);
     this.processed += batch.length;
     if (effects) this.announce(effects);
   }
@@ -219,13 +219,10 @@ export class Receiver {
     return effects;
   }
 
-  private async ack(batch: readonly Envelope[]): Promise<void> {
+  /** One-way acks: a lost one only means the envelope comes again and is dropped by id. */
+  private ack(batch: readonly Envelope[]): void {
     for (let start = 0; start < batch.length; start += ACK_BATCH) {
-      try {
-        await this.ctx.connection.request('ack', { ids: batch.slice(start, start + ACK_BATCH).map((e) => e.id) });
-      } catch {
-        // Unacked envelopes come again on the next connection and are dropped by id.
-      }
+      this.ctx.connection.sendOneWay('ack', { ids: batch.slice(start, start + ACK_BATCH).map((e) => e.id) });
     }
   }
 

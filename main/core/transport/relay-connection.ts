@@ -1,4 +1,4 @@
-import type { AuthenticateResponse, Envelope, PrekeysLow } from '../../../shared/proto/gen/hearth/v1/relay_pb';
+import type { AuthenticateResponse, Envelope, PrekeysLow, Push } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 import { RelayError, isRelayError } from './relay-error';
 import { RelaySocket, type RequestCase, type RequestInit, type ResponseOf } from './relay-socket';
 
@@ -137,26 +137,26 @@ export class RelayConnection {
     return socket.request(kind, value, timeoutMs);
   }
 
+  /** A one-way request on the current connection; false when offline. */
+  sendOneWay<C extends RequestCase>(kind: C, value: RequestInit<C>): boolean {
+    const socket = this.socket;
+    if (!socket || this.status.state !== 'online') return false;
+    return socket.sendOneWay(kind, value);
+  }
+
   private async connect(): Promise<void> {
     if (!this.running) return;
     this.setStatus({ state: 'connecting', retryAt: null, lastError: this.status.lastError });
     let socket: RelaySocket | null = null;
+    let early: Push[] | null = [];
     try {
       socket = await RelaySocket.connect(this.options.url, {
         requestTimeoutMs: this.options.requestTimeoutMs,
         onPush: (push) => {
           if (this.socket !== socket) return;
-          switch (push.body.case) {
-            case 'envelopes':
-              this.listener.onEnvelopes?.(push.body.value.envelopes);
-              break;
-            case 'queueEmpty':
-              this.listener.onQueueEmpty?.();
-              break;
-            case 'prekeysLow':
-              this.listener.onPrekeysLow?.(push.body.value);
-              break;
-          }
+          // Pushes can arrive in the same read as the authenticate response, before onOnline ran: hold them.
+          if (early) early.push(push);
+          else this.dispatch(push);
         },
         onClose: () => {
           if (this.socket === socket) this.lost('The connection to the relay was lost.');
@@ -171,11 +171,28 @@ export class RelayConnection {
       this.setStatus({ state: 'online', retryAt: null, lastError: null });
       this.startKeepAlive(socket);
       this.listener.onOnline?.(auth);
+      const held = early;
+      early = null;
+      for (const push of held) this.dispatch(push);
       for (const wake of this.onlineWaiters) wake();
     } catch (error) {
       if (socket && this.socket === socket) this.socket = null;
       socket?.close();
       this.lost(isRelayError(error) ? error.message : 'Could not reach the relay.');
+    }
+  }
+
+  private dispatch(push: Push): void {
+    switch (push.body.case) {
+      case 'envelopes':
+        this.listener.onEnvelopes?.(push.body.value.envelopes);
+        break;
+      case 'queueEmpty':
+        this.listener.onQueueEmpty?.();
+        break;
+      case 'prekeysLow':
+        this.listener.onPrekeysLow?.(push.body.value);
+        break;
     }
   }
 

@@ -95,6 +95,17 @@ export class RelaySocket {
     return response.body.value as ResponseOf<C>;
   }
 
+  /**
+   * A one-way request (id 0): no response unless it fails. Acks go this way,
+   * so the receive pipeline never waits a round trip for them.
+   */
+  sendOneWay<C extends RequestCase>(kind: C, value: RequestInit<C>): boolean {
+    if (!this.isOpen) return false;
+    const request = create(RequestSchema, { id: 0, body: { case: kind, value } as RequestBodyInit });
+    this.socket.send(encodeFrame({ kind: { case: 'request', value: request } }));
+    return true;
+  }
+
   /** Closes the socket; pending requests fail with 'disconnected'. */
   close(): void {
     if (this.closed) return;

@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+
+/**
+ * `hearth` command lines: one set of options for every command, so
+ * `--profile`, `--passphrase-env` and `--keyfile` mean the same everywhere.
+ */
+export const usage = `Usage: hearth --profile DIR COMMAND [options]
+
+Commands:
+  init --username NAME --relay URL (--passphrase-env VAR | --keyfile FILE) [--display-name NAME]
+                         create a profile and register it with the relay
+  contacts add NAME      add a contact by relay username
+  contacts list [--json]
+  send NAME TEXT         send a message; exits 0 once the relay has acknowledged it
+  sync [--wait-ms N]     receive and store everything pending, send what is due, then exit
+                         (--wait-ms: keep receiving N ms longer)
+  history NAME [--json] [--limit N]
+  search QUERY [--json] [--limit N]
+  safety-number NAME [--json]
+  verify NAME            mark NAME's safety number as verified (unverify NAME: undo)
+  accept-identity NAME   accept NAME's changed safety number and release held messages
+  status --json
+
+Every command that opens the profile takes --passphrase-env VAR (the passphrase is in
+that environment variable) or --keyfile FILE (a raw key file).
+Exit codes: 0 done, 1 failed, 2 wrong passphrase or key.`;
+
+export interface CliArgs {
+  readonly command: string[];
+  readonly profile: string | undefined;
+  readonly passphraseEnv: string | undefined;
+  readonly keyfile: string | undefined;
+  readonly username: string | undefined;
+  readonly relay: string | undefined;
+  readonly displayName: string | undefined;
+  readonly json: boolean;
+  readonly limit: number | undefined;
+  readonly waitMs: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly help: boolean;
+}
+
+export class UsageError extends Error {}
+
+function nonNegative(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number of 0 or more.`);
+  return n;
+}
+
+export function parseCli(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        profile: { type: 'string' },
+        'passphrase-env': { type: 'string' },
+        keyfile: { type: 'string' },
+        username: { type: 'string' },
+        relay: { type: 'string' },
+        'display-name': { type: 'string' },
+        json: { type: 'boolean' },
+        limit: { type: 'string' },
+        'wait-ms': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? 'Bad arguments.' : 'Bad arguments.');
+  }
+  const v = parsed.values;
+  if (v['passphrase-env'] !== undefined && v.keyfile !== undefined) throw new UsageError('Give --passphrase-env or --keyfile, not both.');
+  return {
+    command: parsed.positionals,
+    profile: v.profile ?? process.env.HEARTH_PROFILE,
+    passphraseEnv: v['passphrase-env'],
+    keyfile: v.keyfile,
+    username: v.username,
+    relay: v.relay,
+    displayName: v['display-name'],
+    json: v.json ?? false,
+    limit: nonNegative(v.limit, '--limit'),
+    waitMs: nonNegative(v['wait-ms'], '--wait-ms'),
+    timeoutMs: nonNegative(v['timeout-ms'], '--timeout-ms'),
+    help: v.help ?? false,
+  };
+}

@@ -1,0 +1,221 @@
+import path from 'node:path';
+import { HearthError } from '../../shared/api';
+import { Client } from '../core/client/client';
+import { isWrongKey, toHearthError } from '../core/errors';
+import { directConversationId } from '../core/messaging/views';
+import { messaging, conversations, type Protection, type Unlock } from '../core/vault';
+import { writeNewKeyFile } from '../core/vault';
+import { parseCli, usage, UsageError, type CliArgs } from './args';
+import fs from 'node:fs';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  env: Record<string, string | undefined>;
+}
+
+export const EXIT = { ok: 0, failed: 1, wrongKey: 2 } as const;
+
+/** Runs one `hearth` command line and returns its exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCli(argv);
+  } catch (error) {
+    io.err(`hearth: ${error instanceof Error ? error.message : 'bad arguments'} (hearth --help for usage)`);
+    return EXIT.failed;
+  }
+  if (args.help || args.command.length === 0) {
+    io.out(usage);
+    return args.help ? EXIT.ok : EXIT.failed;
+  }
+  let client: Client | null = null;
+  try {
+    const [name, ...rest] = args.command;
+    const profile = requireProfile(args);
+    if (name === 'init') {
+      await init(args, profile, io);
+      return EXIT.ok;
+    }
+    client = await Client.open(profile, unlockFrom(args, io));
+    return await run(client, name ?? '', rest, args, io);
+  } catch (error) {
+    if (isWrongKey(error)) {
+      io.err('hearth: wrong passphrase or key file for this profile.');
+      return EXIT.wrongKey;
+    }
+    const message = error instanceof UsageError ? `${error.message} (hearth --help for usage)` : toHearthError(error).message;
+    io.err(`hearth: ${message.replace(/\s+/g, ' ')}`);
+    return EXIT.failed;
+  } finally {
+    await client?.close().catch(() => undefined);
+  }
+}
+
+function requireProfile(args: CliArgs): string {
+  if (!args.profile) throw new UsageError('Give the profile folder with --profile DIR.');
+  return path.resolve(args.profile);
+}
+
+function passphraseFrom(args: CliArgs, io: CliIo): string | null {
+  if (args.passphraseEnv === undefined) return null;
+  const value = io.env[args.passphraseEnv];
+  if (!value) throw new UsageError(`The environment variable ${args.passphraseEnv} is not set.`);
+  return value;
+}
+
+function unlockFrom(args: CliArgs, io: CliIo): Unlock {
+  const passphrase = passphraseFrom(args, io);
+  if (passphrase !== null) return { kind: 'passphrase', passphrase };
+  if (args.keyfile) return { kind: 'keyfile', path: path.resolve(args.keyfile) };
+  throw new UsageError('Give --passphrase-env VAR or --keyfile FILE to open the profile.');
+}
+
+async function init(args: CliArgs, profile: string, io: CliIo): Promise<void> {
+  if (!args.username || !args.relay) throw new UsageError('init needs --username NAME and --relay URL.');
+  const passphrase = passphraseFrom(args, io);
+  let protection: Protection;
+  if (passphrase !== null) protection = { kind: 'passphrase', passphrase };
+  else if (args.keyfile) {
+    const file = path.resolve(args.keyfile);
+    if (!fs.existsSync(file)) writeNewKeyFile(file);
+    protection = { kind: 'keyfile', path: file };
+  } else throw new UsageError('init needs --passphrase-env VAR or --keyfile FILE.');
+  const { client, recoveryKey } = await Client.create({ dir: profile, username: args.username, displayName: args.displayName ?? null, relayUrl: args.relay, protection });
+  await client.close();
+  if (args.json) io.out(JSON.stringify({ username: args.username, profile, recoveryKey }));
+  else {
+    io.out(`Created ${args.username} in ${profile}.`);
+    io.out(`Recovery key (write it down; it is shown only now): ${recoveryKey}`);
+  }
+}
+
+function contactName(rest: readonly string[], what: string): string {
+  const name = rest[0];
+  if (!name) throw new UsageError(`${what} needs a contact NAME.`);
+  return name;
+}
+
+async function ensureContact(client: Client, name: string): Promise<void> {
+  const known = client.listContacts().some((c) => c.id === name);
+  if (!known) await client.addContact(name);
+}
+
+async function run(client: Client, name: string, rest: string[], args: CliArgs, io: CliIo): Promise<number> {
+  const timeoutMs = args.timeoutMs ?? 30_000;
+  switch (name) {
+    case 'contacts': {
+      const [sub, ...more] = rest;
+      if (sub === 'add') {
+        client.start();
+        const contact = await client.addContact(contactName(more, 'contacts add'));
+        io.out(args.json ? JSON.stringify(contact) : `Added ${contact.username}.`);
+        return EXIT.ok;
+      }
+      if (sub === 'list') {
+        const list = client.listContacts();
+        if (args.json) io.out(JSON.stringify(list));
+        else for (const c of list) io.out(`${c.username}${c.verified ? ' (verified)' : ''}${c.identityChanged ? ' (safety number changed)' : ''}`);
+        return EXIT.ok;
+      }
+      throw new UsageError('contacts takes add NAME or list.');
+    }
+    case 'send': {
+      const to = contactName(rest, 'send');
+      const text = rest.slice(1).join(' ');
+      if (!text) throw new UsageError('send needs a TEXT to send.');
+      client.start();
+      await ensureContact(client, to);
+      const message = await client.send(directConversationId(to), text);
+      const result = await client.waitUntilSent(message.id, timeoutMs);
+      if (result.status === 'failed') throw new HearthError('unavailable', 'The relay refused the message.');
+      if (args.json) io.out(JSON.stringify({ id: result.id, status: result.status }));
+      return EXIT.ok;
+    }
+    case 'sync': {
+      const { received } = await client.sync({ timeoutMs, lingerMs: args.waitMs ?? 0 });
+      if (args.json) io.out(JSON.stringify({ received }));
+      return EXIT.ok;
+    }
+    case 'history': {
+      const who = contactName(rest, 'history');
+      const conversationId = directConversationId(who);
+      const exists = client.listConversations(true).some((c) => c.id === conversationId);
+      const page = exists ? client.messagePage(conversationId, { limit: Math.min(args.limit ?? 500, 500) }) : { messages: [], hasMore: false };
+      let list = page.messages;
+      // --limit above one page: read further back.
+      while (exists && page.hasMore && list.length < (args.limit ?? Number.MAX_SAFE_INTEGER) && list[0]) {
+        const older = client.messagePage(conversationId, { before: { sentAt: list[0].sentAt, seq: list[0].seq }, limit: 500 });
+        list = [...older.messages, ...list];
+        if (!older.hasMore) break;
+      }
+      if (args.limit !== undefined) list = list.slice(Math.max(0, list.length - args.limit));
+      if (args.json) {
+        io.out(JSON.stringify(list.map((m) => ({ id: m.id, kind: m.kind, direction: m.direction, author: m.authorId ?? client.username, body: m.body, status: m.status, sentAt: m.sentAt, receivedAt: m.receivedAt }))));
+      } else {
+        for (const m of list) io.out(`${new Date(m.sentAt).toISOString()} ${m.direction === 'outgoing' ? client.username : (m.authorId ?? '')}: ${describe(m.kind, m.body)}${m.direction === 'outgoing' ? ` [${m.status}]` : ''}`);
+      }
+      return EXIT.ok;
+    }
+    case 'search': {
+      const query = rest.join(' ');
+      if (!query) throw new UsageError('search needs a QUERY.');
+      const hits = client.search(query, { limit: args.limit ?? 50 });
+      if (args.json) io.out(JSON.stringify(hits.map((h) => ({ id: h.messageId, conversationId: h.conversationId, sentAt: h.sentAt, snippet: h.snippet.map((p) => (p.match ? `[${p.text}]` : p.text)).join('') }))));
+      else for (const h of hits) io.out(`${new Date(h.sentAt).toISOString()} ${h.conversationId.replace(/^direct:/, '')}: ${h.snippet.map((p) => (p.match ? `[${p.text}]` : p.text)).join('')}`);
+      return EXIT.ok;
+    }
+    case 'safety-number': {
+      const number = client.safetyNumber(contactName(rest, 'safety-number'));
+      if (args.json) io.out(JSON.stringify(number));
+      else {
+        for (let i = 0; i < 12; i += 4) io.out(number.groups.slice(i, i + 4).join(' '));
+        io.out(number.verified ? 'Verified.' : 'Not verified.');
+      }
+      return EXIT.ok;
+    }
+    case 'verify':
+    case 'unverify': {
+      const contact = await client.setVerified(contactName(rest, name), name === 'verify');
+      io.out(args.json ? JSON.stringify(contact) : `${contact.username} is ${contact.verified ? 'verified' : 'not verified'}.`);
+      return EXIT.ok;
+    }
+    case 'accept-identity': {
+      const contact = await client.acceptIdentityChange(contactName(rest, 'accept-identity'));
+      client.start();
+      await client.sync({ timeoutMs }).catch(() => undefined);
+      io.out(args.json ? JSON.stringify(contact) : `Accepted the new safety number of ${contact.username}.`);
+      return EXIT.ok;
+    }
+    case 'status': {
+      const account = client.account();
+      const status = client.vault.read((db) => ({
+        ...account,
+        vaultState: 'unlocked' as const,
+        contacts: client.listContacts().length,
+        conversations: conversations.listConversations(db, { includeArchived: true }).length,
+        messages: messaging.messageCount(db),
+        unread: conversations.totalUnread(db),
+        outboxPending: client.outbox.pendingCount(),
+      }));
+      if (args.json) io.out(JSON.stringify(status));
+      else io.out(`${status.username} on ${status.relayUrl}: ${status.messages} messages, ${status.unread} unread, ${status.outboxPending} waiting to send.`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`Unknown command “${name}”.`);
+  }
+}
+
+function describe(kind: string, body: string | null): string {
+  switch (kind) {
+    case 'identity-changed':
+      return '(safety number changed)';
+    case 'decrypt-failed':
+      return '(a message could not be decrypted)';
+    case 'session-reset':
+      return '(secure session reset)';
+    default:
+      return body ?? '';
+  }
+}
