@@ -27,6 +27,7 @@ import { RedisStore } from './store/redis/redis-store';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { RelayStore } from './store/types';
 import { CloseCode, Connection } from './ws/connection';
+import { TickCork } from './ws/tick-cork';
 
 export interface Relay {
   /** ws://host:port (wss:// with TLS); the WebSocket endpoint is this + /v1/websocket. */
@@ -87,13 +88,14 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
   const connections = new Set<Connection>();
+  const cork = new TickCork();
   server.on('upgrade', (req: http.IncomingMessage, socket, head) => {
     if (stopping || pathOf(req) !== RELAY_WEBSOCKET_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new Connection(ws, req.socket.remoteAddress ?? 'unknown', relay);
+      const connection = new Connection(ws, req.socket, cork, req.socket.remoteAddress ?? 'unknown', relay);
       connections.add(connection);
       ws.on('close', () => connections.delete(connection));
     });

@@ -1,4 +1,3 @@
-import type { Envelope } from '../../shared/proto/gen/hearth/v1/relay_pb';
 import type { SecretHash } from '../credentials';
 
 /**
@@ -100,13 +99,22 @@ export interface PrekeyStore {
   takeBundles(accountId: string, deviceId: number | undefined): Promise<StoredBundle[]>;
 }
 
+/**
+ * An envelope as the relay keeps and pushes it: its id, and the wire
+ * Envelope message already encoded, so it is encoded once, when accepted.
+ */
+export interface QueuedEnvelope {
+  readonly id: Uint8Array;
+  readonly bytes: Uint8Array;
+}
+
 export interface NewEnvelope {
   readonly recipientUsername: string;
   readonly recipientDeviceId: number;
   /** Fingerprint of (recipient, submission id): a repeat within the TTL is dropped. */
   readonly fingerprint: Uint8Array;
   /** The envelope as it will be pushed; its id is fresh and random. */
-  readonly envelope: Envelope;
+  readonly envelope: QueuedEnvelope;
   readonly expiresAt: number;
 }
 
@@ -114,7 +122,7 @@ export type EnqueueOutcome = 'stored' | 'duplicate' | 'queue-full' | 'not-found'
 
 /** What a watcher of a mailbox hears. */
 export type MailboxEvent =
-  | { readonly kind: 'envelope'; readonly envelope: Envelope }
+  | { readonly kind: 'envelope'; readonly envelope: QueuedEnvelope }
   /** Something changed that the event did not carry: read the queue. */
   | { readonly kind: 'wake' }
   | { readonly kind: 'prekeys-low'; readonly counts: PrekeyCounts }
@@ -132,7 +140,7 @@ export interface MailboxStore {
    */
   enqueue(items: readonly NewEnvelope[], maxQueue: number): Promise<EnqueueOutcome[]>;
   /** The oldest unexpired envelopes in the queue, oldest first. */
-  fetch(address: MailboxAddress, limit: number, now: number): Promise<Envelope[]>;
+  fetch(address: MailboxAddress, limit: number, now: number): Promise<QueuedEnvelope[]>;
   /** Deletes envelopes from this queue; unknown ids are ignored. Resolves once the deletion is committed. */
   ack(address: MailboxAddress, ids: readonly Uint8Array[]): Promise<void>;
   /** Hears events for one mailbox until the returned function is called. */

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import type { RawData, WebSocket } from 'ws';
 import { decodeFrame, encodeFrame } from '../../shared/proto';
-import { ErrorCode, ResponseSchema, type Envelope, type Request } from '../../shared/proto/gen/hearth/v1/relay_pb';
+import { ErrorCode, ResponseSchema, type Request } from '../../shared/proto/gen/hearth/v1/relay_pb';
 import type { RelayContext } from '../context';
 import { RelayError, errorCodeName, fail } from '../errors';
-import type { PrekeyCounts } from '../store/types';
+import type { PrekeyCounts, QueuedEnvelope } from '../store/types';
 import { DeviceDelivery } from './delivery';
 import type { ConnectionHandle, Handler, RequestCase, Session } from './handler';
 import { handlers } from './handlers';
+import { encodeEnvelopePush } from './push-frame';
+import type { Corkable, TickCork } from './tick-cork';
 
 /** WebSocket close codes the relay uses (4000–4999 are the application's). */
 export const CloseCode = {
@@ -18,8 +20,9 @@ export const CloseCode = {
   InternalError: 1011,
 } as const;
 
-/** Bytes a pushed envelope adds to its frame beyond its content; generous, so frames stay under the limit. */
-const ENVELOPE_OVERHEAD = 200;
+/** Bytes each envelope adds to a push frame (tag and length), and the frame's own; generous upper bounds. */
+const ENVELOPE_OVERHEAD = 6;
+const FRAME_OVERHEAD = 12;
 
 /**
  * One WebSocket: decodes frames, enforces rate limits, runs each request's
@@ -38,6 +41,9 @@ export class Connection implements ConnectionHandle {
 
   constructor(
     private readonly socket: WebSocket,
+    /** The TCP (or TLS) stream under the WebSocket, corked per turn of the event loop. */
+    private readonly stream: Corkable,
+    private readonly cork: TickCork,
     private readonly remoteAddress: string,
     private readonly relay: RelayContext,
   ) {
@@ -134,31 +140,33 @@ export class Connection implements ConnectionHandle {
   }
 
   private send(bytes: Uint8Array): void {
-    if (!this.closed && this.socket.readyState === this.socket.OPEN) this.socket.send(bytes);
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    this.cork.cork(this.stream);
+    this.socket.send(bytes);
   }
 
-  private pushEnvelopes(envelopes: Envelope[]): void {
+  private pushEnvelopes(envelopes: QueuedEnvelope[]): void {
     // Split so no push frame exceeds the frame limit clients were told about.
-    const max = this.relay.limits.maxFrameBytes;
-    let batch: Envelope[] = [];
+    const max = this.relay.limits.maxFrameBytes - FRAME_OVERHEAD;
+    let batch: Uint8Array[] = [];
     let bytes = 0;
-    for (const envelope of envelopes) {
-      const size = envelope.content.length + ENVELOPE_OVERHEAD;
+    for (const { bytes: envelope } of envelopes) {
+      const size = envelope.length + ENVELOPE_OVERHEAD;
       if (batch.length > 0 && bytes + size > max) {
-        this.send(encodeFrame({ kind: { case: 'push', value: { body: { case: 'envelopes', value: { envelopes: batch } } } } }));
+        this.send(encodeEnvelopePush(batch));
         batch = [];
         bytes = 0;
       }
       batch.push(envelope);
       bytes += size;
     }
-    if (batch.length > 0) this.send(encodeFrame({ kind: { case: 'push', value: { body: { case: 'envelopes', value: { envelopes: batch } } } } }));
+    if (batch.length > 0) this.send(encodeEnvelopePush(batch));
     this.relay.metrics.pushed(envelopes.length);
   }
 
   private deliverySink() {
     return {
-      pushEnvelopes: (envelopes: Envelope[]) => this.pushEnvelopes(envelopes),
+      pushEnvelopes: (envelopes: QueuedEnvelope[]) => this.pushEnvelopes(envelopes),
       pushQueueEmpty: () => this.send(encodeFrame({ kind: { case: 'push', value: { body: { case: 'queueEmpty', value: {} } } } })),
       pushPrekeysLow: (counts: PrekeyCounts) =>
         this.send(encodeFrame({ kind: { case: 'push', value: { body: { case: 'prekeysLow', value: { ecPrekeys: counts.ec, kyberPrekeys: counts.kyber } } } } })),

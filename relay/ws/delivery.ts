@@ -1,9 +1,8 @@
-import type { Envelope } from '../../shared/proto/gen/hearth/v1/relay_pb';
-import type { MailboxAddress, MailboxEvent, MailboxStore, PrekeyCounts } from '../store/types';
+import type { MailboxAddress, MailboxEvent, MailboxStore, PrekeyCounts, QueuedEnvelope } from '../store/types';
 
 /** Where a device's deliveries go: its connection. */
 export interface DeliverySink {
-  pushEnvelopes(envelopes: Envelope[]): void;
+  pushEnvelopes(envelopes: QueuedEnvelope[]): void;
   pushQueueEmpty(): void;
   pushPrekeysLow(counts: PrekeyCounts): void;
   deviceRemoved(): void;
@@ -43,7 +42,7 @@ export class DeviceDelivery {
   private dirty = false;
   private announcedEmpty = false;
   private stopped = false;
-  private outbox: Envelope[] = [];
+  private outbox: QueuedEnvelope[] = [];
   private unwatch: (() => void) | undefined;
 
   constructor(
@@ -91,7 +90,7 @@ export class DeviceDelivery {
     }
   }
 
-  private offer(envelope: Envelope): void {
+  private offer(envelope: QueuedEnvelope): void {
     const key = idKey(envelope.id);
     if (this.inFlight.has(key) || this.recentlyAcked.has(key)) return;
     if (this.live && !this.pumping && this.inFlight.size < this.window) return this.push(key, envelope);
@@ -137,7 +136,7 @@ export class DeviceDelivery {
     this.sink.pushQueueEmpty();
   }
 
-  private push(key: string, envelope: Envelope): void {
+  private push(key: string, envelope: QueuedEnvelope): void {
     this.inFlight.add(key);
     this.outbox.push(envelope);
     // Everything pushed in one turn of the event loop goes out as one frame.

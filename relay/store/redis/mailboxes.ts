@@ -1,12 +1,10 @@
 import type { Redis } from 'ioredis';
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { EnvelopeSchema, type Envelope } from '../../../shared/proto/gen/hearth/v1/relay_pb';
-import type { EnqueueOutcome, MailboxAddress, MailboxEvent, MailboxListener, MailboxStore, NewEnvelope, PrekeyCounts } from '../types';
+import type { EnqueueOutcome, MailboxAddress, MailboxEvent, MailboxListener, MailboxStore, NewEnvelope, PrekeyCounts, QueuedEnvelope } from '../types';
 import { MailboxWatchers } from '../watchers';
 import { ChannelTag, type Scripts } from './scripts';
 
 const outcomes: readonly EnqueueOutcome[] = ['stored', 'duplicate', 'queue-full', 'not-found'];
-const readOptions = { readUnknownFields: false } as const;
+const ID_BYTES = 16;
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 /**
@@ -44,20 +42,26 @@ export class RedisMailboxes implements MailboxStore {
           item.recipientUsername,
           item.recipientDeviceId,
           hex(item.fingerprint),
-          toBinary(EnvelopeSchema, item.envelope),
+          item.envelope.bytes,
           hex(item.envelope.id),
           Math.max(1, item.expiresAt - now),
           maxQueue,
+          item.envelope.id,
         ]),
       ),
     );
     return replies.map((reply) => outcomes[Number(reply)] ?? 'not-found');
   }
 
-  async fetch(address: MailboxAddress, limit: number): Promise<Envelope[]> {
+  async fetch(address: MailboxAddress, limit: number): Promise<QueuedEnvelope[]> {
     const reply = await this.scripts.run('fetch', [this.prefix, address.accountId, address.deviceId, limit]);
     if (!Array.isArray(reply)) throw new TypeError('Unexpected fetch reply from Redis.');
-    return reply.filter((body): body is Buffer => Buffer.isBuffer(body)).map((body) => fromBinary(EnvelopeSchema, body, readOptions));
+    const envelopes: QueuedEnvelope[] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const [id, bytes] = [reply[i], reply[i + 1]];
+      if (Buffer.isBuffer(id) && Buffer.isBuffer(bytes)) envelopes.push({ id: Buffer.from(id.toString(), 'hex'), bytes });
+    }
+    return envelopes;
   }
 
   async ack(address: MailboxAddress, ids: readonly Uint8Array[]): Promise<void> {
@@ -94,11 +98,9 @@ export class RedisMailboxes implements MailboxStore {
 function decodeChannelMessage(message: Buffer): MailboxEvent | undefined {
   switch (message[0]) {
     case ChannelTag.Envelope:
-      try {
-        return { kind: 'envelope', envelope: fromBinary(EnvelopeSchema, message.subarray(1), readOptions) };
-      } catch {
-        return { kind: 'wake' };
-      }
+      // The tag, the id, then the encoded envelope.
+      if (message.length <= 1 + ID_BYTES) return { kind: 'wake' };
+      return { kind: 'envelope', envelope: { id: message.subarray(1, 1 + ID_BYTES), bytes: message.subarray(1 + ID_BYTES) } };
     case ChannelTag.PrekeysLow:
       return message.length === 9 ? { kind: 'prekeys-low', counts: { ec: message.readUInt32BE(1), kyber: message.readUInt32BE(5) } } : undefined;
     case ChannelTag.DeviceRemoved:

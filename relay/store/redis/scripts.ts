@@ -110,7 +110,7 @@ const scripts = {
     end
     return out`,
 
-  // ARGV: p, username, dev, fingerprint hex, envelope bytes, id hex, ttl ms, max queue
+  // ARGV: p, username, dev, fingerprint hex, envelope bytes, id hex, ttl ms, max queue, id bytes
   // → 0 stored, 1 duplicate, 2 queue full, 3 not found
   enqueue: `
     local p = ARGV[1]
@@ -131,22 +131,25 @@ const scripts = {
     redis.call('SET', p .. 'env:' .. ARGV[6], ARGV[5], 'PX', ARGV[7])
     redis.call('ZADD', mb, redis.call('INCR', p .. 'seq'), ARGV[6])
     redis.call('PEXPIRE', mb, ARGV[7])
-    redis.call('PUBLISH', p .. 'dev:' .. acct .. ':' .. ARGV[3], '\\1' .. ARGV[5])
+    redis.call('PUBLISH', p .. 'dev:' .. acct .. ':' .. ARGV[3], '\\1' .. ARGV[9] .. ARGV[5])
     return 0`,
 
-  // ARGV: p, acct, dev, limit → envelope bodies, oldest first; drops ids whose envelope expired.
+  // ARGV: p, acct, dev, limit → id hex, envelope bytes, id hex, ... oldest first; drops ids whose envelope expired.
   fetch: `
     local p = ARGV[1]
     local mb = p .. 'mb:' .. ARGV[2] .. ':' .. ARGV[3]
     local limit = tonumber(ARGV[4])
     local out, start = {}, 0
-    while #out < limit do
+    while #out < 2 * limit do
       local ids = redis.call('ZRANGE', mb, start, start + limit - 1)
       if #ids == 0 then break end
       for _, id in ipairs(ids) do
         local body = redis.call('GET', p .. 'env:' .. id)
         if body then
-          if #out < limit then out[#out + 1] = body end
+          if #out < 2 * limit then
+            out[#out + 1] = id
+            out[#out + 1] = body
+          end
           start = start + 1
         else
           redis.call('ZREM', mb, id)

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { MailboxWriter } from './mailbox-writer';
 import { openDatabase } from './open';
+import { unpackWriteOps } from './write-batch';
 import { Scrubber, type WorkerReply, type WorkerRequest } from './writer-port';
 
 /**
@@ -19,7 +20,7 @@ const scrubber = new Scrubber(writer);
 function handle(request: WorkerRequest): unknown {
   switch (request.call) {
     case 'commit': {
-      const result = writer.commit(request.ops, request.now);
+      const result = writer.commit(unpackWriteOps(request.ops), request.now);
       scrubber.deleted(result.deleted);
       return result;
     }

@@ -1,7 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { EnvelopeSchema, type Envelope } from '../../../shared/proto/gen/hearth/v1/relay_pb';
-import type { EnqueueOutcome, MailboxAddress, MailboxListener, MailboxStore, NewEnvelope, PrekeyCounts } from '../types';
+import type { EnqueueOutcome, MailboxAddress, MailboxListener, MailboxStore, NewEnvelope, PrekeyCounts, QueuedEnvelope } from '../types';
 import { recipientKey } from '../types';
 import type { MailboxWatchers } from '../watchers';
 import type { WriteOp } from './mailbox-writer';
@@ -32,8 +30,8 @@ export class SqliteMailboxes implements MailboxStore {
     private readonly watchers: MailboxWatchers,
     private readonly now: () => number,
   ) {
-    this.selectQueue = db.prepare<[string, number, number, number], { body: Buffer }>(
-      'SELECT body FROM envelopes WHERE account_id = ? AND device_id = ? AND expires_at > ? ORDER BY seq LIMIT ?',
+    this.selectQueue = db.prepare<[string, number, number, number], { id: Buffer; body: Buffer }>(
+      'SELECT id, body FROM envelopes WHERE account_id = ? AND device_id = ? AND expires_at > ? ORDER BY seq LIMIT ?',
     );
   }
 
@@ -43,7 +41,7 @@ export class SqliteMailboxes implements MailboxStore {
       deviceId: item.recipientDeviceId,
       fingerprint: item.fingerprint,
       id: item.envelope.id,
-      body: toBinary(EnvelopeSchema, item.envelope),
+      body: item.envelope.bytes,
       expiresAt: item.expiresAt,
     }));
     return new Promise((resolve, reject) => this.schedule({ kind: 'enqueue', items, op: { kind: 'enqueue', rows, maxQueue }, resolve, reject }));
@@ -53,10 +51,8 @@ export class SqliteMailboxes implements MailboxStore {
     return new Promise((resolve, reject) => this.schedule({ kind: 'ack', op: { kind: 'ack', address, ids }, resolve, reject }));
   }
 
-  async fetch(address: MailboxAddress, limit: number, now: number): Promise<Envelope[]> {
-    return this.selectQueue
-      .all(address.accountId, address.deviceId, now, limit)
-      .map((row) => fromBinary(EnvelopeSchema, row.body, { readUnknownFields: false }));
+  async fetch(address: MailboxAddress, limit: number, now: number): Promise<QueuedEnvelope[]> {
+    return this.selectQueue.all(address.accountId, address.deviceId, now, limit).map((row) => ({ id: row.id, bytes: row.body }));
   }
 
   async watch(address: MailboxAddress, listener: MailboxListener): Promise<() => void> {
@@ -99,7 +95,7 @@ export class SqliteMailboxes implements MailboxStore {
         batch.map((p) => p.op),
         this.now(),
       );
-      const stored: Array<[string, Envelope]> = [];
+      const stored: Array<[string, QueuedEnvelope]> = [];
       batch.forEach((pending, index) => {
         if (pending.kind === 'ack') return pending.resolve();
         const rows = result.enqueued[index] ?? [];

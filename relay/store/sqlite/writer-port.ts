@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import type { MailboxAddress } from '../types';
 import { MailboxWriter, type WriteOp, type WriteResult } from './mailbox-writer';
+import { packWriteOps } from './write-batch';
 
 /** The mailbox writer as the main thread sees it: every call answered asynchronously. */
 export interface WriterPort {
@@ -65,7 +66,7 @@ export class InlineWriter implements WriterPort {
 }
 
 export type WorkerRequest =
-  | { readonly call: 'commit'; readonly ops: readonly WriteOp[]; readonly now: number }
+  | { readonly call: 'commit'; readonly ops: Uint8Array; readonly now: number }
   | { readonly call: 'sweep'; readonly now: number }
   | { readonly call: 'deleteMailbox'; readonly address: MailboxAddress }
   | { readonly call: 'close' };
@@ -98,7 +99,8 @@ export class WorkerWriter implements WriterPort {
   }
 
   commit(ops: readonly WriteOp[], now: number): Promise<WriteResult> {
-    return this.call({ call: 'commit', ops, now }) as Promise<WriteResult>;
+    const packed = packWriteOps(ops);
+    return this.call({ call: 'commit', ops: packed, now }, [packed.buffer as ArrayBuffer]) as Promise<WriteResult>;
   }
 
   sweep(now: number): Promise<number> {
@@ -114,11 +116,11 @@ export class WorkerWriter implements WriterPort {
     await this.worker.terminate();
   }
 
-  private call(request: WorkerRequest): Promise<unknown> {
+  private call(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, request });
+      this.worker.postMessage({ id, request }, transfer);
     });
   }
 

@@ -1,4 +1,4 @@
-import { create } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import {
   EnvelopeSchema,
   EnvelopeType,
@@ -8,7 +8,7 @@ import {
 import { submissionFingerprint } from '../../credentials';
 import { RelayError, fail } from '../../errors';
 import { RandomPool } from '../../random-pool';
-import type { EnqueueOutcome, NewEnvelope } from '../../store/types';
+import type { EnqueueOutcome, NewEnvelope, QueuedEnvelope } from '../../store/types';
 import { ENVELOPE_ID_BYTES, MAX_DEVICE_ID, SUBMISSION_ID_BYTES, isUsername } from '../../validate';
 import type { Handler, Session } from '../handler';
 import { requireSession } from '../session';
@@ -63,13 +63,7 @@ export const send: Handler<'send'> = async (request, { relay, connection }) => {
       recipientUsername: e.username,
       recipientDeviceId: e.deviceId,
       fingerprint: submissionFingerprint(e.username, e.deviceId, e.submissionId),
-      envelope: create(EnvelopeSchema, {
-        id: ids.subarray(index * ENVELOPE_ID_BYTES, (index + 1) * ENVELOPE_ID_BYTES),
-        type: e.type,
-        content: e.content,
-        serverTimestampMs: BigInt(now),
-        ...(e.type !== EnvelopeType.SEALED_SENDER && session && senderOf(session)),
-      }),
+      envelope: encodeEnvelope(ids.subarray(index * ENVELOPE_ID_BYTES, (index + 1) * ENVELOPE_ID_BYTES), e, now, session),
       expiresAt: now + limits.envelopeTtlMs,
     });
   });
@@ -82,7 +76,7 @@ export const send: Handler<'send'> = async (request, { relay, connection }) => {
     if (outcome === 'duplicate') duplicate.add(index);
     if (outcome === 'stored') {
       metrics.accepted();
-      if (items[i]?.envelope.type === EnvelopeType.SEALED_SENDER) metrics.sealed();
+      if (outgoing[positions[i] ?? 0]?.type === EnvelopeType.SEALED_SENDER) metrics.sealed();
     }
   });
   if (duplicate.size > 0) metrics.duplicates(duplicate.size);
@@ -90,8 +84,17 @@ export const send: Handler<'send'> = async (request, { relay, connection }) => {
   return { results: codes.map((error, index) => ({ error, duplicate: duplicate.has(index) })) };
 };
 
-function senderOf(session: Session) {
-  return { senderUsername: session.account.username, senderDeviceId: session.deviceId, senderAccountId: session.account.accountId };
+/** The envelope as it will be stored and pushed, encoded once. Sealed envelopes carry no sender, whoever sent them. */
+function encodeEnvelope(id: Uint8Array, outgoing: OutgoingEnvelope, now: number, session: Session | undefined): QueuedEnvelope {
+  const sender = outgoing.type !== EnvelopeType.SEALED_SENDER && session;
+  const envelope = create(EnvelopeSchema, {
+    id,
+    type: outgoing.type,
+    content: outgoing.content,
+    serverTimestampMs: BigInt(now),
+    ...(sender && { senderUsername: sender.account.username, senderDeviceId: sender.deviceId, senderAccountId: sender.account.accountId }),
+  });
+  return { id, bytes: toBinary(EnvelopeSchema, envelope) };
 }
 
 export const ack: Handler<'ack'> = async (request, context) => {
