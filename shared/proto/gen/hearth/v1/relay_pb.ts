@@ -1521,13 +1521,15 @@ export enum ErrorCode {
   INVALID_SIGNATURE = 15,
 
   /**
-   * The relay is shutting down or its store is unreachable; retry elsewhere or later.
+   * The relay is shutting down; reconnect (elsewhere) and retry.
    *
    * @generated from enum value: ERROR_CODE_UNAVAILABLE = 16;
    */
   UNAVAILABLE = 16,
 
   /**
+   * The relay failed (its store may be unreachable); retry later. Details are in its logs only.
+   *
    * @generated from enum value: ERROR_CODE_INTERNAL = 17;
    */
   INTERNAL = 17,
