@@ -6,7 +6,7 @@ import { ErrorCode, ResponseSchema, type Request } from '../../shared/proto/gen/
 import type { RelayContext } from '../context';
 import { RelayError, errorCodeName, fail } from '../errors';
 import type { PrekeyCounts, QueuedEnvelope } from '../store/types';
-import { DeviceDelivery } from './delivery';
+import { DeviceDelivery, type DeliverySink } from './delivery';
 import type { ConnectionHandle, Handler, RequestCase, Session } from './handler';
 import { handlers } from './handlers';
 import { encodeEnvelopePush } from './push-frame';
@@ -83,7 +83,7 @@ export class Connection implements ConnectionHandle {
     this.session = session;
     relay.metrics.authenticatedConnections(1);
     const address = { accountId: session.account.accountId, deviceId: session.deviceId };
-    this.delivery = new DeviceDelivery(address, relay.store.mailboxes, relay.limits.pushWindow, this.deliverySink(), relay.now);
+    this.delivery = new DeviceDelivery(address, relay.store.mailboxes, relay.limits.pushWindow, this.sink, relay.now);
     const threshold = relay.limits.prekeyLowThreshold;
     if (prekeys.ec < threshold || prekeys.kyber < threshold) this.prekeysLowAtStart = prekeys;
   }
@@ -129,8 +129,8 @@ export class Connection implements ConnectionHandle {
   private startDelivery(): void {
     if (!this.delivery || this.deliveryStarted || this.closed) return;
     this.deliveryStarted = true;
-    if (this.prekeysLowAtStart) this.deliverySink().pushPrekeysLow(this.prekeysLowAtStart);
-    void this.delivery.start().catch((error: unknown) => this.deliverySink().failed(error));
+    if (this.prekeysLowAtStart) this.sink.pushPrekeysLow(this.prekeysLowAtStart);
+    void this.delivery.start().catch((error: unknown) => this.sink.failed(error));
   }
 
   private respondError(id: number, error: RelayError): void {
@@ -164,19 +164,18 @@ export class Connection implements ConnectionHandle {
     this.relay.metrics.pushed(envelopes.length);
   }
 
-  private deliverySink() {
-    return {
-      pushEnvelopes: (envelopes: QueuedEnvelope[]) => this.pushEnvelopes(envelopes),
-      pushQueueEmpty: () => this.send(encodeFrame({ kind: { case: 'push', value: { body: { case: 'queueEmpty', value: {} } } } })),
-      pushPrekeysLow: (counts: PrekeyCounts) =>
-        this.send(encodeFrame({ kind: { case: 'push', value: { body: { case: 'prekeysLow', value: { ecPrekeys: counts.ec, kyberPrekeys: counts.kyber } } } } })),
-      deviceRemoved: () => this.close(CloseCode.DeviceRemoved, 'This device was removed from its account.'),
-      failed: (error: unknown) => {
-        this.relay.log.failure('delivery failed', error);
-        this.close(CloseCode.InternalError, 'Delivery failed; reconnect.');
-      },
-    };
-  }
+  /** Where this connection's delivery sends what it has for the device. */
+  private readonly sink: DeliverySink = {
+    pushEnvelopes: (envelopes) => this.pushEnvelopes(envelopes),
+    pushQueueEmpty: () => this.send(encodeFrame({ kind: { case: 'push', value: { body: { case: 'queueEmpty', value: {} } } } })),
+    pushPrekeysLow: (counts) =>
+      this.send(encodeFrame({ kind: { case: 'push', value: { body: { case: 'prekeysLow', value: { ecPrekeys: counts.ec, kyberPrekeys: counts.kyber } } } } })),
+    deviceRemoved: () => this.close(CloseCode.DeviceRemoved, 'This device was removed from its account.'),
+    failed: (error) => {
+      this.relay.log.failure('delivery failed', error);
+      this.close(CloseCode.InternalError, 'Delivery failed; reconnect.');
+    },
+  };
 
   private onClose(): void {
     if (this.closed) return;

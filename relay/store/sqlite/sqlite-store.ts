@@ -58,6 +58,7 @@ export class SqliteStore implements RelayStore {
   }
 
   async checkHealth(): Promise<void> {
+    if (!this.writer.alive) throw new Error('The mailbox writer stopped.');
     this.db.prepare('SELECT 1').get();
   }
 

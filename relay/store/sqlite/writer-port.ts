@@ -11,6 +11,8 @@ export interface WriterPort {
   deleteMailbox(address: MailboxAddress): Promise<number>;
   /** Finishes queued work, scrubs the WAL and releases the writer's connection. */
   close(): Promise<void>;
+  /** False once the writer can take no more work. */
+  readonly alive: boolean;
 }
 
 /** How soon after envelopes are deleted their old bytes are scrubbed from the write-ahead log. */
@@ -34,6 +36,7 @@ export class Scrubber {
 
 /** The writer on the main thread, for a database in memory (no fsync to wait for, and no other thread could open it). */
 export class InlineWriter implements WriterPort {
+  readonly alive = true;
   private readonly writer: MailboxWriter;
   private readonly scrubber: Scrubber;
 
@@ -75,6 +78,7 @@ export type WorkerReply = { readonly id: number } & ({ readonly ok: true; readon
 
 /** The writer in a worker thread (relay/store/sqlite/commit-worker.ts) on its own connection to the file. */
 export class WorkerWriter implements WriterPort {
+  alive = true;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
@@ -117,6 +121,7 @@ export class WorkerWriter implements WriterPort {
   }
 
   private call(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    if (!this.alive) return Promise.reject(new Error('The mailbox writer stopped.'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -125,6 +130,7 @@ export class WorkerWriter implements WriterPort {
   }
 
   private failAll(error: Error): void {
+    this.alive = false;
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
   }
