@@ -40,11 +40,20 @@ const KeyEntry = z
   .refine((e) => e.slots.filter((s) => s.type !== 'recovery').length <= 1 && e.slots.filter((s) => s.type === 'recovery').length <= 1, 'at most one primary and one recovery slot');
 export type KeyEntry = z.infer<typeof KeyEntry>;
 
+/**
+ * Only during a full rekey: each of the two keys sealed under the other, so
+ * that whichever entry the person can unlock (the rekey may have changed the
+ * passphrase) yields both keys, and a crash half-way still opens.
+ */
+const RekeyBridge = z.object({ newUnderOld: Base64, oldUnderNew: Base64 });
+
 export const KeyHeader = z.object({
   format: z.literal('hearth-vault-keys'),
   version: z.literal(1),
   vaultId: Base64,
+  /** keys[0] is current; a second entry (the previous key) exists only during a full rekey. */
   keys: z.array(KeyEntry).min(1).max(2),
+  rekey: RekeyBridge.optional(),
 });
 export type KeyHeader = z.infer<typeof KeyHeader>;
 
@@ -189,7 +198,33 @@ export async function unlockKeys(header: KeyHeader, unlock: Unlock, io: VaultFs)
     }
   }
   if (keys.size === 0) throw firstError;
+  const [current, previous] = header.keys;
+  if (header.rekey && current && previous) {
+    const aad = (what: string) => Buffer.concat([Buffer.from(`hearth-vault rekey ${what}\0`, 'latin1'), vaultId]);
+    const newKey = keys.get(current.keyId);
+    const oldKey = keys.get(previous.keyId);
+    if (newKey && !oldKey) {
+      const opened = open(newKey, unb64(header.rekey.oldUnderNew), aad('old'));
+      if (checked(opened, previous)) keys.set(previous.keyId, opened);
+    } else if (oldKey && !newKey) {
+      const opened = open(oldKey, unb64(header.rekey.newUnderOld), aad('new'));
+      if (checked(opened, current)) keys.set(current.keyId, opened);
+    }
+  }
   return keys;
+}
+
+/** The header for the middle of a full rekey: the new key's entry first, the old one kept, bridged both ways. */
+export function rekeyHeader(header: KeyHeader, newEntry: KeyEntry, newKey: Buffer, oldKey: Buffer): KeyHeader {
+  const vaultId = unb64(header.vaultId);
+  const aad = (what: string) => Buffer.concat([Buffer.from(`hearth-vault rekey ${what}\0`, 'latin1'), vaultId]);
+  const oldEntry = header.keys.find((k) => k.keyId === b64(keyIdOf(oldKey)));
+  if (!oldEntry) throw new VaultError('corrupt-keys', 'The key header has no entry for the open key.');
+  return {
+    ...header,
+    keys: [newEntry, oldEntry],
+    rekey: { newUnderOld: b64(seal(oldKey, newKey, aad('new'))), oldUnderNew: b64(seal(newKey, oldKey, aad('old'))) },
+  };
 }
 
 export function readKeyHeader(io: VaultFs, file: string): KeyHeader {

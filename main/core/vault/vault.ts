@@ -14,6 +14,7 @@ import {
   readKeyFile,
   readKeyHeader,
   recoverySlot,
+  rekeyHeader,
   unlockEntry,
   unlockKeys,
   vaultIdOf,
@@ -332,7 +333,10 @@ export class Vault {
     this.unfinished = null;
     this.compactions++;
     const current = keyIdText(keyIdOf(this.databaseKey));
-    if (this.keyHeader.keys.length > 1) this.saveKeyHeader({ ...this.keyHeader, keys: this.keyHeader.keys.filter((k) => k.keyId === current) });
+    if (this.keyHeader.keys.length > 1 || this.keyHeader.rekey) {
+      const { rekey: _done, ...header } = this.keyHeader;
+      this.saveKeyHeader({ ...header, keys: header.keys.filter((k) => k.keyId === current) });
+    }
   }
 
   private saveKeyHeader(header: KeyHeader): void {
@@ -423,7 +427,7 @@ export class Vault {
       const recoveryKey = formatRecoveryKey(secret);
       wipe(secret);
       // Both keys in the header until the switch is complete, so a crash at any step still opens.
-      this.saveKeyHeader({ ...this.keyHeader, keys: [entry, ...this.keyHeader.keys] });
+      this.saveKeyHeader(rekeyHeader(this.keyHeader, entry, newKey, this.databaseKey));
       this.startNextGeneration(newKey);
       const oldKey = this.databaseKey;
       this.databaseKey = newKey;

@@ -2,27 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vault, messages, type VaultFs } from '../../../main/core/vault';
-import { fingerprint, keyfileVault, message, quiet, seedConversation } from './helpers';
+import { faultyFs, fingerprint, keyfileVault, message, quiet, seedConversation } from './helpers';
 
 const count = (vault: Vault) => vault.read((db) => db.get('SELECT count(*) AS n FROM messages')?.n);
 const bodies = (vault: Vault, c: string) => vault.read((db) => messages.messagePage(db, c, { limit: 1000 }).map((m) => m.body));
-
-/** node:fs with switches: a full disk, a failing rename (to stop a compaction half-way, as a crash would). */
-function faultyFs() {
-  const faults = { diskFull: false, failRenameOf: null as string | null };
-  const io: VaultFs = {
-    ...fs,
-    writeSync: ((...args: Parameters<typeof fs.writeSync>) => {
-      if (faults.diskFull) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      return (fs.writeSync as (...a: unknown[]) => number)(...args);
-    }) as typeof fs.writeSync,
-    renameSync: (from: fs.PathLike, to: fs.PathLike) => {
-      if (faults.failRenameOf && String(from).endsWith(faults.failRenameOf)) throw Object.assign(new Error('simulated crash'), { code: 'EIO' });
-      fs.renameSync(from, to);
-    },
-  };
-  return { io, faults };
-}
 
 describe('vault durability', () => {
   it('makes a commit durable before it resolves, and replays the journal exactly on open', async () => {
@@ -168,6 +151,7 @@ describe('vault durability', () => {
       expect(fs.existsSync(path.join(dir, 'vault.journal.next'))).toBe(true);
       for (let n = 6; n <= 8; n++) await vault.write((tx) => messages.insertMessage(tx, message(c, n, `new ${n}`)));
       // The process dies here. The next open must see every commit, from both journals.
+      faults.dead = true;
       const expected = ['old 1', 'old 2', 'old 3', 'old 4', 'old 5', 'new 6', 'new 7', 'new 8'];
       const before = fingerprint(dir);
       const reopened = await Vault.open(dir, { kind: 'keyfile', path: keyFile }, quiet);

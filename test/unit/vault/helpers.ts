@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { Vault, contacts, conversations, messages, type KeyProtector, type PassphraseKdfParams, type VaultOptions } from '../../../main/core/vault';
+import { Vault, contacts, conversations, messages, type KeyProtector, type PassphraseKdfParams, type VaultFs, type VaultOptions } from '../../../main/core/vault';
 
 /** Cheap Argon2id parameters so the suite stays fast; one test checks the real defaults. */
 export const FAST_KDF: PassphraseKdfParams = { name: 'argon2id', memoryKiB: 64, iterations: 1, parallelism: 1 };
@@ -114,4 +115,36 @@ export function allBytes(dir: string): Buffer {
   };
   walk(dir);
   return Buffer.concat(parts);
+}
+
+/**
+ * node:fs with switches: a full disk; a failing rename (to stop a compaction
+ * half-way, as a crash would); and `dead`, after which every change to a file
+ * fails, so an abandoned vault object behaves like a killed process.
+ */
+export function faultyFs() {
+  const faults = { diskFull: false, failRenameOf: null as string | null, dead: false };
+  const refuse = (what: string) => Object.assign(new Error(`${what}: this process is "dead"`), { code: 'EIO' });
+  const io: VaultFs = {
+    ...fs,
+    writeSync: ((...args: Parameters<typeof fs.writeSync>) => {
+      if (faults.dead) throw refuse('write');
+      if (faults.diskFull) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return (fs.writeSync as (...a: unknown[]) => number)(...args);
+    }) as typeof fs.writeSync,
+    renameSync: (from: fs.PathLike, to: fs.PathLike) => {
+      if (faults.dead) throw refuse('rename');
+      if (faults.failRenameOf && String(from).endsWith(faults.failRenameOf)) throw Object.assign(new Error('simulated crash'), { code: 'EIO' });
+      fs.renameSync(from, to);
+    },
+    unlinkSync: (file: fs.PathLike) => {
+      if (faults.dead) throw refuse('unlink');
+      fs.unlinkSync(file);
+    },
+    ftruncateSync: (fd: number, length?: number) => {
+      if (faults.dead) throw refuse('truncate');
+      fs.ftruncateSync(fd, length);
+    },
+  };
+  return { io, faults };
 }

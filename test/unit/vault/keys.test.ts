@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PASSPHRASE_KDF, Vault, messages, type VaultError } from '../../../main/core/vault';
-import { FAST_KDF, fakeKeychain, fingerprint, message, newKeyFile, quiet, seedConversation, tempDir } from './helpers';
+import { FAST_KDF, fakeKeychain, faultyFs, fingerprint, message, newKeyFile, quiet, seedConversation, tempDir } from './helpers';
 
 async function rejection(promise: Promise<unknown>): Promise<VaultError> {
   try {
@@ -183,6 +183,35 @@ describe('vault keys', () => {
     const reopened = await Vault.open(dir, { kind: 'recovery', recoveryKey: newRecoveryKey }, quiet);
     expect(bodies(reopened, c)).toEqual(['kept across every key change', 'written after the rekey']);
     await reopened.close();
+  });
+
+  it('still opens, with the old or the new passphrase, after a crash in the middle of a rekey', async () => {
+    const { io, faults } = faultyFs();
+    const dir = path.join(tempDir(), 'profile');
+    const { vault } = await Vault.create(dir, { kind: 'passphrase', passphrase: 'before', kdf: FAST_KDF }, { ...quiet, fs: io });
+    const c = await seedConversation(vault);
+    await vault.write((tx) => messages.insertMessage(tx, message(c, 1, 'kept across every key change')));
+    await vault.compact();
+    faults.failRenameOf = 'vault.snapshot.tmp';
+    await expect(vault.rekey({ kind: 'passphrase', passphrase: 'after', kdf: FAST_KDF })).rejects.toThrow();
+    // The process dies here: new key in the header beside the old one, the next journal sealed with the new key.
+    faults.dead = true;
+    expect(keyHeader(dir).keys).toHaveLength(2);
+    for (const passphrase of ['before', 'after']) {
+      const opened = await Vault.open(dir, { kind: 'passphrase', passphrase }, quiet);
+      expect(bodies(opened, c)).toEqual(['kept across every key change']);
+      await opened.close({ compact: false });
+    }
+    // A successful open finishes the rekey at its next compaction: then only the new passphrase opens.
+    const finishing = await Vault.open(dir, { kind: 'passphrase', passphrase: 'before' }, quiet);
+    await finishing.compact();
+    await finishing.close();
+    expect(keyHeader(dir).keys).toHaveLength(1);
+    expect(keyHeader(dir).rekey).toBeUndefined();
+    expect((await rejection(Vault.open(dir, { kind: 'passphrase', passphrase: 'before' }, quiet))).kind).toBe('wrong-passphrase');
+    const after = await Vault.open(dir, { kind: 'passphrase', passphrase: 'after' }, quiet);
+    expect(bodies(after, c)).toEqual(['kept across every key change']);
+    await after.close();
   });
 
   it('refuses to create a vault over an existing one', async () => {
