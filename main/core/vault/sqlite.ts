@@ -23,12 +23,24 @@ interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
 interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
+  compile(bytes: Uint8Array): Promise<object>;
   Memory: abstract new (...args: never[]) => WasmMemory;
   instantiate(module: object, imports: unknown): Promise<WasmInstance>;
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-let compiled: object | null = null;
+
+/**
+ * Compiling sql.js's WebAssembly takes ~100 ms; it starts in the background as
+ * soon as the vault module loads, so it is usually done before anyone unlocks.
+ */
+let compiled: Promise<object> | null = null;
+function compiledSqlJs(): Promise<object> {
+  compiled ??= wasm.compile(readFileSync(requireHere.resolve('sql.js/dist/sql-wasm.wasm')));
+  return compiled;
+}
+void compiledSqlJs().catch(() => {
+  compiled = null;
+});
 
 type InitSqlJs = (config: Record<string, unknown>) => Promise<SqlJsStatic>;
 
@@ -48,10 +60,9 @@ function sqlJsFactory(): InitSqlJs {
 }
 
 async function freshSqlJs(): Promise<{ sql: SqlJsStatic; memory: WasmMemory }> {
-  compiled ??= new wasm.Module(readFileSync(requireHere.resolve('sql.js/dist/sql-wasm.wasm')));
+  const module = await compiledSqlJs();
   const init = sqlJsFactory();
   let memory: WasmMemory | null = null;
-  const module = compiled;
   const sql = await init({
     instantiateWasm(imports: unknown, done: (instance: WasmInstance) => void) {
       void wasm.instantiate(module, imports).then((instance) => {

@@ -1,5 +1,6 @@
 import type { SqlReader } from '../sqlite';
 import { int, text } from './row';
+import { buildSnippet, termTokens, type SnippetPart } from './snippet';
 
 /**
  * Full-text search over message bodies and attachment file names, most
@@ -13,15 +14,11 @@ export interface SearchHit {
   conversationId: string;
   sentAt: number;
   /** The snippet in pieces; `match` pieces are the words that matched (render them highlighted). */
-  snippet: Array<{ text: string; match: boolean }>;
+  snippet: SnippetPart[];
 }
 
-const OPEN = '\u0002';
-const CLOSE = '\u0003';
-const ELLIPSIS = '…';
-
-/** Splits the query into words and quoted phrases and quotes each, so no FTS syntax gets through. */
-export function toFtsQuery(input: string, options: { prefixLastWord?: boolean } = {}): string | null {
+/** The person's query as terms: each word, and each "quoted phrase" as one term. */
+export function queryTerms(input: string): string[] {
   const terms: string[] = [];
   const pattern = /"([^"]*)"?|([^\s"]+)/g;
   for (const match of input.matchAll(pattern)) {
@@ -30,28 +27,22 @@ export function toFtsQuery(input: string, options: { prefixLastWord?: boolean } 
     if (!/[\p{L}\p{N}]/u.test(phrase)) continue;
     terms.push(phrase);
   }
+  return terms;
+}
+
+/** Quotes each term, so no FTS syntax typed by the person gets through. */
+export function toFtsQuery(input: string, options: { prefixLastWord?: boolean } = {}): string | null {
+  const terms = queryTerms(input);
   if (terms.length === 0) return null;
   return terms
-    .map((term, i) => `"${term}${options.prefixLastWord && i === terms.length - 1 && !term.includes(' ') ? '*' : ''}"`)
+    .map((term, i) => `"${term.replace(/"/g, ' ')}${options.prefixLastWord && i === terms.length - 1 && !term.includes(' ') ? '*' : ''}"`)
     .join(' ');
 }
 
-function splitSnippet(raw: string): SearchHit['snippet'] {
-  const parts: SearchHit['snippet'] = [];
-  for (const piece of raw.split(OPEN)) {
-    const close = piece.indexOf(CLOSE);
-    if (close < 0) {
-      if (piece) parts.push({ text: piece, match: false });
-      continue;
-    }
-    parts.push({ text: piece.slice(0, close), match: true });
-    const rest = piece.slice(close + 1);
-    if (rest) parts.push({ text: rest, match: false });
-  }
-  return parts;
-}
-
-const SEARCH_SQL = `SELECT m.id, m.uid, m.conversation_id, m.sent_at, snippet(messages_fts, '${OPEN}', '${CLOSE}', '${ELLIPSIS}', -1, 12) AS snippet
+// Newest first by arrival (docid order): FTS4 walks its doclist in docid order (order=DESC) and
+// stops at the limit. Sorting all matches by sent_at instead cost half a second for a common word
+// at 200,000 messages.
+const SEARCH_SQL = `SELECT m.id, m.uid, m.conversation_id, m.sent_at, m.body, m.attachment_names
   FROM messages_fts JOIN messages m ON m.id = messages_fts.docid
   WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR m.conversation_id = ?2)
   ORDER BY messages_fts.docid DESC LIMIT ?3`;
@@ -62,15 +53,19 @@ export const searchStatements = [{ sql: SEARCH_SQL }];
 export function searchMessages(db: SqlReader, query: string, options: { conversationId?: string; limit?: number; prefixLastWord?: boolean } = {}): SearchHit[] {
   const fts = toFtsQuery(query, options);
   if (!fts) return [];
-  // Newest first by arrival (docid order): FTS4 walks its doclist in docid order and stops at the
-  // limit, and builds snippets for those rows only. Sorting all matches by sent_at instead cost
-  // half a second for a common word at 200,000 messages.
   const rows = db.all(SEARCH_SQL, [fts, options.conversationId ?? null, options.limit ?? 50]);
-  return rows.map((row) => ({
-    messageId: int(row, 'id'),
-    uid: text(row, 'uid'),
-    conversationId: text(row, 'conversation_id'),
-    sentAt: int(row, 'sent_at'),
-    snippet: splitSnippet(text(row, 'snippet')),
-  }));
+  const terms = queryTerms(query).map(termTokens);
+  const prefix = options.prefixLastWord ?? false;
+  return rows.map((row) => {
+    const body = (row.body as string | null) ?? '';
+    const names = (row.attachment_names as string | null) ?? '';
+    return {
+      messageId: int(row, 'id'),
+      uid: text(row, 'uid'),
+      conversationId: text(row, 'conversation_id'),
+      sentAt: int(row, 'sent_at'),
+      // From the body; from the attachment names when only they matched.
+      snippet: buildSnippet(body, terms, prefix) ?? buildSnippet(names, terms, prefix) ?? [{ text: body, match: false }],
+    };
+  });
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { buildSnippet, termTokens } from '../../../main/core/vault/queries/snippet';
+import { queryTerms, toFtsQuery } from '../../../main/core/vault/queries/search';
+
+const terms = (q: string) => queryTerms(q).map(termTokens);
+const render = (parts: ReturnType<typeof buildSnippet>) => parts?.map((p) => (p.match ? `[${p.text}]` : p.text)).join('') ?? null;
+
+describe('search snippets', () => {
+  it('marks words whatever their case and accents, and whole phrases only', () => {
+    expect(render(buildSnippet("Regarde l'Arbre, l'ÉLAN du café", terms('arbre elan cafe')))).toBe("Regarde l'[Arbre], l'[ÉLAN] du [café]");
+    expect(render(buildSnippet('the long and winding road, long and short', terms('"long and winding"')))).toBe('the [long and winding] road, long and short');
+    expect(buildSnippet('nothing here', terms('absent'))).toBeNull();
+  });
+
+  it('cuts a long text to a window around the first match, with ellipses', () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    words[20] = 'needle';
+    expect(render(buildSnippet(words.join(' '), terms('needle')))).toBe('…w17 w18 w19 [needle] w21 w22 w23 w24 w25 w26 w27 w28…');
+    words[20] = 'w20';
+    words[1] = 'needle';
+    expect(render(buildSnippet(words.join(' '), terms('needle')))).toBe('w0 [needle] w2 w3 w4 w5 w6 w7 w8 w9 w10 w11…');
+  });
+
+  it('finds words inside URLs and file names, and prefixes when asked', () => {
+    expect(render(buildSnippet('see https://example.org/recipes/crème-brûlée?x=1', terms('creme recipes')))).toBe('see https://example.org/[recipes]/[crème]-brûlée?x=1');
+    expect(render(buildSnippet('Quarterly-Report_2024.pdf', terms('report')))).toBe('Quarterly-[Report]_2024.pdf');
+    expect(render(buildSnippet('winding road', terms('wind'), true))).toBe('[winding] road');
+  });
+
+  it('turns any typed text into a quoted FTS query that cannot inject syntax', () => {
+    expect(toFtsQuery('arbre OR "long time" NEAR(*')).toBe('"arbre" "OR" "long time" "NEAR(*"');
+    expect(toFtsQuery('-- " * ')).toBeNull();
+    expect(toFtsQuery('wind', { prefixLastWord: true })).toBe('"wind*"');
+  });
+});
