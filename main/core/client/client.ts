@@ -136,6 +136,7 @@ export class Client {
     await this.connection.whenOnline(timeoutMs);
     await withTimeout(this.queueEmpty.promise, timeoutMs, 'The relay did not finish delivering in time.');
     await this.settle();
+    if (this.receiver.lastFailure) throw this.receiver.lastFailure;
     if (options.lingerMs) {
       await new Promise((resolve) => setTimeout(resolve, options.lingerMs));
       await this.settle();

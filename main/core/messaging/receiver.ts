@@ -47,6 +47,8 @@ export class Receiver {
   private stopped = false;
   /** Envelopes stored and acked since start (for `sync` and the benchmark). */
   processed = 0;
+  /** Why the last batch could not be stored, if one could not (cleared by the next stored batch). */
+  lastFailure: unknown = null;
 
   constructor(
     private readonly ctx: MessagingContext,
@@ -80,8 +82,10 @@ export class Receiver {
       const batch = this.queue.splice(0, MAX_RECEIVE_BATCH);
       try {
         await this.receiveBatch(batch);
-      } catch {
+        this.lastFailure = null;
+      } catch (error) {
         // Nothing of the batch was kept or acked; the relay delivers it again on the next connection.
+        this.lastFailure = error;
       }
     }
   }

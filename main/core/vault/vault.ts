@@ -66,6 +66,7 @@ export interface VaultStats {
 }
 
 const MIB = 1024 * 1024;
+const COMPACTION_RETRY_MS = 30_000;
 
 /**
  * The encrypted local history: an in-memory sql.js database persisted as a
@@ -88,6 +89,7 @@ export class Vault {
   private readonly replayedRecords: number;
   private compactions = 0;
   private lastCompactionError: unknown = null;
+  private retryCompactionAt = 0;
   private autoLockTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly io: VaultFs;
@@ -164,7 +166,12 @@ export class Vault {
       throw new VaultError('newer-schema', `This vault was written by a newer Hearth (schema ${version}; this one knows up to ${SCHEMA_VERSION}). Update Hearth to open it.`);
     }
     const vault = new Vault(dir, header, loaded, options);
-    await vault.migrate(version, options.schemaVersion ?? SCHEMA_VERSION);
+    try {
+      await vault.migrate(version, options.schemaVersion ?? SCHEMA_VERSION);
+    } catch (error) {
+      await vault.close({ compact: false });
+      throw error;
+    }
     loaded.db.warm([...listStatements, ...pageStatements, ...searchStatements]);
     return vault;
   }
@@ -250,7 +257,8 @@ export class Vault {
   }
 
   private scheduleCompaction(): void {
-    if (this.compacting || this.closing) return;
+    // After a failure (a full disk, say) automatic attempts pause, rather than rewrite the snapshot on every commit.
+    if (this.compacting || this.closing || Date.now() < this.retryCompactionAt) return;
     setImmediate(() => {
       if (this.db && !this.compacting && !this.closing) this.compact().catch(() => undefined);
     });
@@ -283,8 +291,10 @@ export class Vault {
       this.startNextGeneration(this.databaseKey);
       await this.finishCompaction();
       this.lastCompactionError = null;
+      this.retryCompactionAt = 0;
     } catch (error) {
       this.lastCompactionError = error;
+      this.retryCompactionAt = Date.now() + COMPACTION_RETRY_MS;
       throw error;
     }
   }

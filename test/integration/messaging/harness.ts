@@ -7,7 +7,6 @@ import { directConversationId } from '../../../main/core/messaging/views';
 import { writeNewKeyFile } from '../../../main/core/vault';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 /** A relay running as its own process (`tsx relay/main.ts`), with its output captured. */
 export interface RelayProcess {
@@ -26,7 +25,8 @@ export async function startRelayProcess(dataDir: string, logs: string[] = [], po
   let child: ChildProcess;
   let actualPort = port;
   const launch = async () => {
-    child = spawn(TSX, [path.join(ROOT, 'relay/main.ts'), '--data', dataDir, '--port', String(actualPort), '--log-level', 'debug'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // One node process, so a signal reaches the relay itself rather than a tsx wrapper.
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'relay/main.ts'), '--data', dataDir, '--port', String(actualPort), '--log-level', 'debug'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     child.stderr?.on('data', collect);
     actualPort = await new Promise<number>((resolve, reject) => {
