@@ -176,7 +176,6 @@ export const en = {
   'safety.title': 'Safety number',
   'safety.lead': 'Compare these numbers with the ones on {name}\'s device, or scan the code. If they match, your chat is end-to-end encrypted with them and nobody else.',
   'safety.qr': 'QR code of the safety number with {name}',
-  'safety.digitsLabel': 'Safety number: {digits}',
   'safety.verify': 'Mark as verified',
   'safety.unverify': 'Clear verification',
 
@@ -224,8 +223,8 @@ export const en = {
   'settings.toKeychain': 'Use the OS keychain instead',
   'settings.toKeychain.hint': 'Hearth will unlock with your computer login. Type your passphrase to confirm.',
   'settings.toPassphrase': 'Use a passphrase instead',
-  'settings.recoveryKey': 'Show recovery key',
-  'settings.recoveryKey.hint': 'The recovery key opens your history if the passphrase or keychain is lost.',
+  'settings.recoveryKey': 'Show a new recovery key',
+  'settings.recoveryKey.hint': 'Hearth never keeps your recovery key, so showing it makes a new one: your history is re-encrypted under a new key and the old recovery key stops working. Save the new one.',
   'settings.recoveryKey.show': 'Show',
   'settings.recoveryKey.hide': 'Hide',
   'settings.sharing.title': 'What contacts see',

@@ -20,6 +20,8 @@ export interface MessengerState {
   readonly activeConversationId: string | null;
   /** A message to scroll to and highlight once the active chat shows it (from search). */
   readonly focusMessageId: string | null;
+  /** Counts openConversation() calls, so opening the chat already open still brings it to the front. */
+  readonly openCount: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export class MessengerStore extends Observable<MessengerState> {
   private byId = new Map<string, ConversationSummary>();
 
   constructor(readonly client: HearthClient) {
-    super({ loaded: false, loadError: null, account: null, settings: null, connection: null, conversations: [], contacts: new Map(), typing: new Set(), activeConversationId: null, focusMessageId: null });
+    super({ loaded: false, loadError: null, account: null, settings: null, connection: null, conversations: [], contacts: new Map(), typing: new Set(), activeConversationId: null, focusMessageId: null, openCount: 0 });
   }
 
   start(): void {
@@ -86,7 +88,7 @@ export class MessengerStore extends Observable<MessengerState> {
   // ------------------------------------------------------------ navigation
 
   openConversation(conversationId: string | null, focusMessageId: string | null = null): void {
-    this.update({ activeConversationId: conversationId, focusMessageId });
+    this.update({ activeConversationId: conversationId, focusMessageId, openCount: this.state.openCount + 1 });
   }
 
   clearFocusMessage(): void {
@@ -160,6 +162,8 @@ export class MessengerStore extends Observable<MessengerState> {
   private putConversation(conversation: ConversationSummary): void {
     this.byId.set(conversation.id, conversation);
     this.update({ conversations: sortConversations(this.byId.values()) });
+    // A chat someone else started brings a contact this window has not seen yet.
+    if (conversation.contactId && !this.state.contacts.has(conversation.contactId)) void this.refreshContact(conversation.contactId);
   }
 
   private putContact(contact: Contact): void {

@@ -26,7 +26,7 @@ type Overlay = 'none' | 'quick-switcher' | 'new-conversation';
  */
 export function MainLayout({ app, messenger }: { app: AppStore; messenger: MessengerStore }): ReactElement {
   const { bridge, unreadTotal, info } = useStore(app);
-  const { activeConversationId, settings } = useStore(messenger);
+  const { activeConversationId, settings, openCount } = useStore(messenger);
   const [view, setView] = useState<View>('chats');
   const [section, setSection] = useState<SettingsSection>('appearance');
   const [overlay, setOverlay] = useState<Overlay>('none');
@@ -48,8 +48,8 @@ export function MainLayout({ app, messenger }: { app: AppStore; messenger: Messe
 
   // Opening a chat from anywhere (switcher, search, shortcut) shows the Chats view.
   useEffect(() => {
-    if (activeConversationId) setView('chats');
-  }, [activeConversationId]);
+    if (openCount > 0) setView('chats');
+  }, [openCount]);
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {

@@ -45,7 +45,7 @@ export function QuickSwitcher({ messenger, onClose }: { messenger: MessengerStor
         aria-controls={listId}
         aria-activedescendant={matches[current] ? `${listId}-${current}` : undefined}
         aria-autocomplete="list"
-        autoFocus
+        data-autofocus
         autoComplete="off"
         spellCheck={false}
         placeholder={t('switcher.placeholder')}

@@ -29,6 +29,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for the `Hearth UI:` line. */
   timeoutMs?: number;
+  /** Use this profile folder (and keep it on stop) instead of a fresh temporary one. */
+  profileDir?: string;
 }
 
 /**
@@ -37,7 +39,8 @@ export interface StartOptions {
  * leads its own process group, so stop() also ends anything it started.
  */
 export async function startHostProcess(options: StartOptions = {}): Promise<HostProcess> {
-  const profileDir = mkdtempSync(path.join(tmpdir(), 'hearth-e2e-profile-'));
+  const ownsProfile = options.profileDir === undefined;
+  const profileDir = options.profileDir ?? mkdtempSync(path.join(tmpdir(), 'hearth-e2e-profile-'));
   const relayUrl = options.env?.HEARTH_RELAY_URL ?? `ws://127.0.0.1:7443/e2e-${path.basename(profileDir)}`;
   const child = spawn(process.execPath, options.args ?? [path.join(ROOT, 'out/main/host.js')], {
     cwd: ROOT,
@@ -57,7 +60,7 @@ export async function startHostProcess(options: StartOptions = {}): Promise<Host
       await exited;
       clearTimeout(timer);
     }
-    rmSync(profileDir, { recursive: true, force: true });
+    if (ownsProfile) rmSync(profileDir, { recursive: true, force: true });
   };
 
   try {

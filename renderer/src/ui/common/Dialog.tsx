@@ -5,7 +5,8 @@ import './Dialog.css';
 
 /**
  * A modal on the native <dialog>: the browser traps focus, makes the rest of
- * the page inert and closes it on Esc; focus returns to where it was.
+ * the page inert and closes it on Esc; focus returns to where it was. The
+ * element marked data-autofocus gets focus on open.
  */
 export function Dialog({ title, onClose, children, className, describedBy }: { title: string; onClose: () => void; children: ReactNode; className?: string; describedBy?: string }): ReactElement {
   const ref = useRef<HTMLDialogElement>(null);
@@ -17,6 +18,8 @@ export function Dialog({ title, onClose, children, className, describedBy }: { t
     if (!dialog) return;
     const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
+    // showModal() focuses the first focusable element (the close button); the dialog's own first field is more useful.
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     const onCancel = (event: Event) => {
       event.preventDefault();
       close.current();

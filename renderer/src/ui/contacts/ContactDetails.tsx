@@ -72,11 +72,9 @@ export function ContactDetails({ messenger, contact, onClose }: { messenger: Mes
         {safety ? (
           <>
             <QrCode payloadBase64={safety.qrPayload} label={t('safety.qr', { name })} />
-            <p className="safety-number__digits" data-testid="safety-number" aria-label={t('safety.digitsLabel', { digits: safety.groups.join(' ') })}>
+            <p className="safety-number__digits" data-testid="safety-number">
               {safety.groups.map((group, i) => (
-                <span key={i} aria-hidden="true">
-                  {group}
-                </span>
+                <span key={i}>{`${group} `}</span>
               ))}
             </p>
           </>

@@ -43,7 +43,7 @@ export function NewConversationDialog({ messenger, onClose }: { messenger: Messe
           <input
             id="new-chat-username"
             className="field__input"
-            autoFocus
+            data-autofocus
             autoComplete="off"
             autoCapitalize="none"
             spellCheck={false}

@@ -26,6 +26,13 @@ const contentLabels: Readonly<Record<Settings['notificationContent'], MessageKey
 function SettingChoice<K extends 'theme' | 'notificationContent'>({ messenger, name, legend, hint, options, labels }: { messenger: MessengerStore; name: K; legend: string; hint: string; options: readonly Settings[K][]; labels: Readonly<Record<Settings[K], MessageKey>> }): ReactElement {
   const { settings } = useStore(messenger);
   const save = useSave();
+  // Shown at once, while the core stores it; the stored value wins again once it answers.
+  const [pending, setPending] = useState<Settings[K] | null>(null);
+  const choose = (option: Settings[K]) => {
+    setPending(option);
+    void save.run(() => messenger.updateSettings({ [name]: option })).finally(() => setPending(null));
+  };
+  const current = pending ?? settings?.[name];
   return (
     <fieldset className="settings-group">
       <legend className="settings-group__legend">{legend}</legend>
@@ -33,7 +40,7 @@ function SettingChoice<K extends 'theme' | 'notificationContent'>({ messenger, n
       <div className="choice-list">
         {options.map((option) => (
           <label key={option} className="choice">
-            <input type="radio" name={name} value={option} checked={settings?.[name] === option} disabled={!settings || save.busy} onChange={() => void save.run(() => messenger.updateSettings({ [name]: option }))} />
+            <input type="radio" name={name} value={option} checked={current === option} disabled={!settings} onChange={() => choose(option)} />
             <span>{t(labels[option])}</span>
           </label>
         ))}
