@@ -108,7 +108,7 @@ describe('one-to-one messaging', () => {
     const gina = await profile('gina');
     await frank.client.addContact('gina');
     await gina.client.close();
-    const sent = [];
+    const sent: Array<{ id: string }> = [];
     for (let i = 0; i < 5; i += 1) sent.push(await frank.client.send(dm('gina'), `queued ${i} ${CANARY}`));
     // Acknowledged by the relay while gina is away: 'sent', not yet 'delivered'.
     await eventually(() => expect(sent.map((m) => frank.client.getMessage(m.id).status)).toEqual(Array(5).fill('sent')));
