@@ -1,0 +1,282 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  Direction,
+  IdentityChange,
+  IdentityKeyPair,
+  IdentityKeyStore,
+  KyberPreKeyRecord,
+  KyberPreKeyStore,
+  PreKeyRecord,
+  PreKeyStore,
+  PreKeySignalMessage,
+  ProtocolAddress,
+  PublicKey,
+  SessionRecord,
+  SessionStore,
+  SignalMessage,
+  SignedPreKeyRecord,
+  SignedPreKeyStore,
+  signalDecrypt,
+  signalDecryptPreKey,
+  type PrivateKey,
+} from '@signalapp/libsignal-client';
+import { Client, type ClientOptions } from '../main/core/client/client';
+import { directConversationId } from '../main/core/messaging/views';
+import { messaging, profile, Vault, writeNewKeyFile } from '../main/core/vault';
+import { EnvelopeType, type Envelope } from '../shared/proto';
+
+/**
+ * `npm run bench -- pipeline --out FILE [--messages N]`: the receive
+ * pipeline against raw libsignal, and send latency, on loopback.
+ *
+ * - backlog_drain_msgs_per_s: N envelopes queued at a relay (its own process)
+ *   for an offline recipient; from connect to all decrypted, stored durably
+ *   and acked.
+ * - raw_libsignal_msgs_per_s: signalDecrypt of those same envelopes with
+ *   plain in-memory stores, starting from the recipient's state before the drain.
+ * - send_latency_ms: send on one client → stored on the other, both online.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+const clientOptions: ClientOptions = { connection: { initialBackoffMs: 50, maxBackoffMs: 500 } };
+
+export async function run(options: Record<string, string>): Promise<object> {
+  const messages = Number(options.messages ?? flagValue('--messages') ?? 10_000);
+  const latencySamples = Number(options['latency-samples'] ?? 300);
+  const root = await mkdtemp(path.join(tmpdir(), 'hearth-bench-pipeline-'));
+  const relay = await startRelay(path.join(root, 'relay'), messages + 1000);
+  try {
+    const sender = await createProfile(root, 'sender', relay.url);
+    const receiver = await createProfile(root, 'receiver', relay.url);
+    await receiver.client.close();
+
+    // The backlog: N messages sent while the recipient is offline.
+    await sender.client.addContact('receiver');
+    const ids: string[] = [];
+    for (let i = 0; i < messages; i += 1) ids.push((await sender.client.send(directConversationId('receiver'), `backlog message ${i}`)).id);
+    await sender.client.waitUntilSent(ids[ids.length - 1] ?? '', 300_000);
+    await sender.client.close();
+    const before = path.join(root, 'receiver-before');
+    await cp(receiver.dir, before, { recursive: true });
+
+    // Drain: connect → everything stored and acked.
+    const drained = await Client.open(receiver.dir, { kind: 'keyfile', path: receiver.keyfile }, clientOptions);
+    const captured: Envelope[] = [];
+    const push = drained.receiver.push.bind(drained.receiver);
+    drained.receiver.push = (envelopes) => {
+      captured.push(...envelopes);
+      push(envelopes);
+    };
+    const t0 = performance.now();
+    await drained.sync({ timeoutMs: 600_000 });
+    const drainMs = performance.now() - t0;
+    const stored = drained.storageUsage().messageCount;
+    await drained.close();
+    if (stored !== messages) throw new Error(`Drained ${stored} of ${messages} messages.`);
+
+    const rawMs = await rawDecrypt(before, receiver.keyfile, captured);
+
+    // Latency: both online, one message at a time.
+    const a = await Client.open(sender.dir, { kind: 'keyfile', path: sender.keyfile }, clientOptions);
+    const b = await Client.open(receiver.dir, { kind: 'keyfile', path: receiver.keyfile }, clientOptions);
+    a.start();
+    b.start();
+    await Promise.all([a.connection.whenOnline(), b.connection.whenOnline()]);
+    await a.settle();
+    await b.settle();
+    const latencies: number[] = [];
+    for (let i = 0; i < latencySamples; i += 1) {
+      const arrived = new Promise<void>((resolve) => {
+        const off = b.events.on((event) => {
+          if (event === 'messages.onDidAdd') {
+            off();
+            resolve();
+          }
+        });
+      });
+      const start = performance.now();
+      await a.send(directConversationId('receiver'), `latency ${i}`);
+      await arrived;
+      latencies.push(performance.now() - start);
+      // Let receipts settle so each sample starts from quiet.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await a.close();
+    await b.close();
+
+    const drainRate = messages / (drainMs / 1000);
+    const rawRate = captured.length / (rawMs / 1000);
+    return {
+      messages,
+      backlog_drain_ms: Math.round(drainMs),
+      backlog_drain_msgs_per_s: Math.round(drainRate),
+      raw_libsignal_msgs_per_s: Math.round(rawRate),
+      ratio: Number((drainRate / rawRate).toFixed(3)),
+      send_latency_ms: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), samples: latencies.length },
+      targets: { ratio: 0.5, send_latency_p99_ms: 50 },
+    };
+  } finally {
+    await relay.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function createProfile(root: string, username: string, relayUrl: string) {
+  const dir = path.join(root, username);
+  const keyfile = path.join(root, `${username}.key`);
+  writeNewKeyFile(keyfile);
+  const { client } = await Client.create({ dir, username, relayUrl, protection: { kind: 'keyfile', path: keyfile } }, clientOptions);
+  client.start();
+  return { dir, keyfile, client };
+}
+
+async function startRelay(dataDir: string, maxQueue: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'relay/main.ts'), '--data', dataDir, '--port', '0', '--log-level', 'warn', '--max-queue', String(maxQueue)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (ws:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`relay exited (${code})`)));
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** signalDecrypt of `envelopes` with plain in-memory stores loaded from the profile as it was before the drain. */
+async function rawDecrypt(dir: string, keyfile: string, envelopes: readonly Envelope[]): Promise<number> {
+  const vault = await Vault.open(dir, { kind: 'keyfile', path: keyfile });
+  const stores = vault.read((db) => {
+    const account = messaging.getLocalAccount(db);
+    const me = profile.getProfile(db);
+    if (!account || !me) throw new Error('no account');
+    const memory = new MemoryStores(IdentityKeyPair.deserialize(Buffer.from(account.identityKeyPair)), account.registrationId);
+    for (const row of db.all('SELECT id, record FROM protocol_prekeys')) memory.preKeys.set(row.id as number, PreKeyRecord.deserialize(Buffer.from(row.record as Uint8Array)));
+    for (const row of db.all('SELECT id, record FROM protocol_signed_prekeys')) memory.signed.set(row.id as number, SignedPreKeyRecord.deserialize(Buffer.from(row.record as Uint8Array)));
+    for (const row of db.all('SELECT id, record FROM protocol_kyber_prekeys')) memory.kyber.set(row.id as number, KyberPreKeyRecord.deserialize(Buffer.from(row.record as Uint8Array)));
+    return { memory, local: ProtocolAddress.new(me.username, me.deviceId) };
+  });
+  await vault.close({ compact: false });
+  const { memory, local } = stores;
+  const start = performance.now();
+  for (const envelope of envelopes) {
+    const remote = ProtocolAddress.new(envelope.senderUsername, envelope.senderDeviceId);
+    if (envelope.type === EnvelopeType.PREKEY_MESSAGE) {
+      await signalDecryptPreKey(PreKeySignalMessage.deserialize(Buffer.from(envelope.content)), remote, local, memory.session, memory.identity, memory.preKey, memory.signedPreKey, memory.kyberPreKey);
+    } else {
+      await signalDecrypt(SignalMessage.deserialize(Buffer.from(envelope.content)), remote, local, memory.session, memory.identity);
+    }
+  }
+  return performance.now() - start;
+}
+
+/** The simplest libsignal stores: objects in maps, no serialization, no transactions. */
+class MemoryStores {
+  readonly sessions = new Map<string, SessionRecord>();
+  readonly identities = new Map<string, PublicKey>();
+  readonly preKeys = new Map<number, PreKeyRecord>();
+  readonly signed = new Map<number, SignedPreKeyRecord>();
+  readonly kyber = new Map<number, KyberPreKeyRecord>();
+  readonly session: SessionStore;
+  readonly identity: IdentityKeyStore;
+  readonly preKey: PreKeyStore;
+  readonly signedPreKey: SignedPreKeyStore;
+  readonly kyberPreKey: KyberPreKeyStore;
+
+  constructor(identityKeyPair: IdentityKeyPair, registrationId: number) {
+    const self = { sessions: this.sessions, identities: this.identities, preKeys: this.preKeys, signed: this.signed, kyber: this.kyber };
+    const key = (a: ProtocolAddress) => `${a.name()}.${a.deviceId()}`;
+    this.session = new (class extends SessionStore {
+      async saveSession(a: ProtocolAddress, r: SessionRecord) {
+        self.sessions.set(key(a), r);
+      }
+      async getSession(a: ProtocolAddress) {
+        return self.sessions.get(key(a)) ?? null;
+      }
+      async getExistingSessions(list: ProtocolAddress[]) {
+        return list.map((a) => self.sessions.get(key(a))).filter((r): r is SessionRecord => r !== undefined);
+      }
+    })();
+    this.identity = new (class extends IdentityKeyStore {
+      async getIdentityKey(): Promise<PrivateKey> {
+        return identityKeyPair.privateKey;
+      }
+      async getLocalRegistrationId() {
+        return registrationId;
+      }
+      async saveIdentity(a: ProtocolAddress, k: PublicKey) {
+        const had = self.identities.get(a.name());
+        self.identities.set(a.name(), k);
+        return had && !had.equals(k) ? IdentityChange.ReplacedExisting : IdentityChange.NewOrUnchanged;
+      }
+      async isTrustedIdentity(_a: ProtocolAddress, _k: PublicKey, _d: Direction) {
+        return true;
+      }
+      async getIdentity(a: ProtocolAddress) {
+        return self.identities.get(a.name()) ?? null;
+      }
+    })();
+    this.preKey = new (class extends PreKeyStore {
+      async savePreKey(id: number, r: PreKeyRecord) {
+        self.preKeys.set(id, r);
+      }
+      async getPreKey(id: number) {
+        const r = self.preKeys.get(id);
+        if (!r) throw new Error('no prekey');
+        return r;
+      }
+      async removePreKey(id: number) {
+        self.preKeys.delete(id);
+      }
+    })();
+    this.signedPreKey = new (class extends SignedPreKeyStore {
+      async saveSignedPreKey(id: number, r: SignedPreKeyRecord) {
+        self.signed.set(id, r);
+      }
+      async getSignedPreKey(id: number) {
+        const r = self.signed.get(id);
+        if (!r) throw new Error('no signed prekey');
+        return r;
+      }
+    })();
+    this.kyberPreKey = new (class extends KyberPreKeyStore {
+      async saveKyberPreKey(id: number, r: KyberPreKeyRecord) {
+        self.kyber.set(id, r);
+      }
+      async getKyberPreKey(id: number) {
+        const r = self.kyber.get(id);
+        if (!r) throw new Error('no kyber prekey');
+        return r;
+      }
+      async markKyberPreKeyUsed() {}
+    })();
+  }
+}
+
+/** bench/run.ts passes `--messages=N` through; `--messages N` (space) reaches us only in argv. */
+function flagValue(flag: string): string | undefined {
+  const at = process.argv.indexOf(flag);
+  const value = at >= 0 ? process.argv[at + 1] : undefined;
+  return value !== undefined && /^\d+$/.test(value) ? value : undefined;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
