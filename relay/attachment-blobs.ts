@@ -40,9 +40,12 @@ export class AttachmentBlobs {
         done(received > size ? new TooLarge() : null, chunk);
       },
     });
+    const file = createWriteStream(partial, { flags: 'w', mode: 0o600, flush: true });
     try {
-      await pipeline(body, counter, createWriteStream(partial, { flags: 'w', mode: 0o600, flush: true }));
+      await pipeline(body, counter, file);
     } catch (error) {
+      // The file may still be opening; remove it only once it is closed, or it would come back.
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       await rm(partial, { force: true });
       if (error instanceof TooLarge) return 'too-large';
       throw error;

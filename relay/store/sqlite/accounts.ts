@@ -23,6 +23,8 @@ export class SqliteAccounts implements AccountStore {
 
   constructor(
     private readonly db: Database,
+    /** Resolves once what was committed is on disk. */
+    private readonly durable: () => Promise<void>,
     /** Deletes the removed device's queue and tells its connections. */
     private readonly onDeviceRemoved: (address: MailboxAddress) => Promise<void>,
   ) {
@@ -50,19 +52,23 @@ export class SqliteAccounts implements AccountStore {
   }
 
   async create(account: AccountRecord, device: NewDevice): Promise<boolean> {
-    return this.db.transaction(() => {
+    const created = this.db.transaction(() => {
       if (this.insertAccount.run(account.accountId, account.username, blob(account.identityKey)).changes === 0) return false;
       this.addDeviceRow(account.accountId, device);
       return true;
     })();
+    if (created) await this.durable();
+    return created;
   }
 
   async addDevice(accountId: string, device: NewDevice, maxDevices: number): Promise<AddDeviceOutcome> {
-    return this.db.transaction((): AddDeviceOutcome => {
+    const outcome = this.db.transaction((): AddDeviceOutcome => {
       if (!this.selectById.get(accountId)) return 'no-account';
       if ((this.countDevices.get(accountId)?.n ?? 0) >= maxDevices) return 'too-many';
       return this.addDeviceRow(accountId, device) ? 'added' : 'exists';
     })();
+    if (outcome === 'added') await this.durable();
+    return outcome;
   }
 
   async removeDevice(address: MailboxAddress): Promise<boolean> {

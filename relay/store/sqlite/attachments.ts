@@ -22,7 +22,11 @@ export class SqliteAttachments implements AttachmentStore {
   private readonly remove;
   private readonly selectExpired;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** Resolves once what was committed is on disk. */
+    private readonly durable: () => Promise<void>,
+  ) {
     this.insert = db.prepare('INSERT INTO attachments (id, owner_account, owner_device, size, expires_at) VALUES (?, ?, ?, ?, ?)');
     this.insertRecipient = db.prepare('INSERT OR IGNORE INTO attachment_recipients (attachment_id, account_id, device_id) VALUES (?, ?, ?)');
     this.select = db.prepare<[string, number], AttachmentRow>('SELECT * FROM attachments WHERE id = ? AND expires_at > ?');
@@ -44,6 +48,7 @@ export class SqliteAttachments implements AttachmentStore {
         this.insertRecipient.run(record.id, accountId, Number(deviceId));
       }
     })();
+    await this.durable();
   }
 
   async get(id: string, now: number): Promise<AttachmentRecord | undefined> {
@@ -62,6 +67,7 @@ export class SqliteAttachments implements AttachmentStore {
 
   async markUploaded(id: string): Promise<void> {
     this.setUploaded.run(id);
+    await this.durable();
   }
 
   async markFetched(id: string, recipient: MailboxAddress): Promise<number> {

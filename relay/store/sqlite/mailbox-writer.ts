@@ -3,11 +3,9 @@ import type { EnqueueOutcome, MailboxAddress } from '../types';
 import { blob } from './blob';
 
 /**
- * Every write to envelopes and submissions, in one place, so one SQLite
- * connection owns them: in a worker thread for a data folder (the commit's
- * fsync then never blocks the relay's event loop), or inline for memory.
- * It keeps the queue lengths and recipient lookups it needs in memory,
- * exact because nothing else writes these tables.
+ * Every write to envelopes and submissions, in one place. It keeps the queue
+ * lengths and recipient lookups it needs in memory, exact because nothing
+ * else writes these tables (one relay process per data folder).
  */
 
 /** An envelope ready to store: its recipient by name, its fingerprint and its encoded body. */
@@ -47,11 +45,14 @@ export class MailboxWriter {
       'SELECT a.id FROM accounts a JOIN devices d ON d.account_id = a.id WHERE a.username = ? AND d.device_id = ?',
     );
     const countQueue = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM envelopes WHERE account_id = ? AND device_id = ?');
-    // Inserts a fingerprint, or revives an expired one; no change means a live repeat.
-    const recordSubmission = db.prepare<[Buffer, number, number]>(
-      `INSERT INTO submissions (fingerprint, expires_at) VALUES (?, ?)
-       ON CONFLICT (fingerprint) DO UPDATE SET expires_at = excluded.expires_at WHERE submissions.expires_at <= ?`,
-    );
+    const recordSubmission = db.prepare<[Buffer, number]>('INSERT OR IGNORE INTO submissions (fingerprint, expires_at) VALUES (?, ?)');
+    const dropExpiredSubmission = db.prepare<[Buffer, number]>('DELETE FROM submissions WHERE fingerprint = ? AND expires_at <= ?');
+    /** Records a submission; false when it is a live repeat. An expired record not yet swept counts as gone. */
+    const firstSubmission = (fingerprint: Buffer, expiresAt: number, now: number): boolean => {
+      if (recordSubmission.run(fingerprint, expiresAt).changes > 0) return true;
+      if (dropExpiredSubmission.run(fingerprint, now).changes === 0) return false;
+      return recordSubmission.run(fingerprint, expiresAt).changes > 0;
+    };
     const insertEnvelope = db.prepare('INSERT INTO envelopes (id, account_id, device_id, body, expires_at) VALUES (?, ?, ?, ?, ?)');
     const deleteEnvelope = db.prepare('DELETE FROM envelopes WHERE id = ? AND account_id = ? AND device_id = ?');
 
@@ -70,7 +71,7 @@ export class MailboxWriter {
         if (this.queueLengths.size >= CACHE_LIMIT) this.queueLengths.clear();
         this.queueLengths.set(mailbox, length);
         if (length >= maxQueue) return { outcome: 'queue-full' };
-        if (recordSubmission.run(blob(row.fingerprint), row.expiresAt, now).changes === 0) return { outcome: 'duplicate' };
+        if (!firstSubmission(blob(row.fingerprint), row.expiresAt, now)) return { outcome: 'duplicate' };
         insertEnvelope.run(blob(row.id), accountId, row.deviceId, blob(row.body), row.expiresAt);
         this.queueLengths.set(mailbox, length + 1);
         return { outcome: 'stored', mailbox };
@@ -94,9 +95,16 @@ export class MailboxWriter {
       });
       return { enqueued, deleted };
     });
+    // Rows are appended with one TTL, so the expired ones are a prefix in seq order: delete up to the first live one.
+    const expireFront = (table: 'envelopes' | 'submissions') =>
+      db.prepare<[number]>(
+        `DELETE FROM ${table} WHERE seq < COALESCE((SELECT seq FROM ${table} WHERE expires_at > ? ORDER BY seq LIMIT 1), (SELECT MAX(seq) + 1 FROM ${table}))`,
+      );
+    const expireEnvelopes = expireFront('envelopes');
+    const expireSubmissions = expireFront('submissions');
     this.sweepTx = db.transaction((now: number): number => {
-      const expired = db.prepare('DELETE FROM envelopes WHERE expires_at <= ?').run(now).changes;
-      db.prepare('DELETE FROM submissions WHERE expires_at <= ?').run(now);
+      const expired = expireEnvelopes.run(now).changes;
+      expireSubmissions.run(now);
       return expired;
     });
     this.deleteMailboxTx = db.transaction((address: MailboxAddress): number => {
@@ -130,16 +138,5 @@ export class MailboxWriter {
   forget(): void {
     this.recipients.clear();
     this.queueLengths.clear();
-  }
-
-  /**
-   * Copies the write-ahead log into the database and truncates it, so the old
-   * page images it holds (with deleted envelopes in them) are gone from disk.
-   * Returns false when a reader kept it from finishing.
-   */
-  scrub(): boolean {
-    if (this.db.memory) return true;
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    return result?.busy === 0;
   }
 }

@@ -2,33 +2,32 @@ import type { Database } from 'better-sqlite3';
 import type { EnqueueOutcome, MailboxAddress, MailboxListener, MailboxStore, NewEnvelope, PrekeyCounts, QueuedEnvelope } from '../types';
 import { recipientKey } from '../types';
 import type { MailboxWatchers } from '../watchers';
-import type { WriteOp } from './mailbox-writer';
-import type { WriterPort } from './writer-port';
+import type { MailboxWriter, WriteOp } from './mailbox-writer';
 
 type Pending =
   | { kind: 'enqueue'; items: readonly NewEnvelope[]; op: WriteOp; resolve: (outcomes: EnqueueOutcome[]) => void; reject: (e: unknown) => void }
   | { kind: 'ack'; op: WriteOp; resolve: () => void; reject: (e: unknown) => void };
 
 /**
- * Mailboxes in SQLite with group commit: the enqueues and acks that arrive
- * while one commit is being written (and fsynced) go out together as the
- * next commit, so concurrent senders share the cost of durability instead of
- * each waiting behind its own fsync. Every caller is answered once its
- * commit is durable. Writes go through the mailbox writer (a worker thread
- * for a data folder); reads use this thread's connection.
+ * Mailboxes in SQLite with group commit: the enqueues and acks of one
+ * event-loop turn are written in one transaction, and the callers are
+ * answered (and recipients' connections told) once an fsync of the log that
+ * began after it has completed. Concurrent senders thus share transactions
+ * and fsyncs, and the fsync never blocks the event loop (see WalSync).
  */
 export class SqliteMailboxes implements MailboxStore {
   private waiting: Pending[] = [];
-  private committing = false;
   private scheduled = false;
-  private drained: Array<() => void> = [];
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly selectQueue;
 
   constructor(
     db: Database,
-    private readonly writer: WriterPort,
+    private readonly writer: MailboxWriter,
+    private readonly durable: () => Promise<void>,
     private readonly watchers: MailboxWatchers,
     private readonly now: () => number,
+    private readonly onDeleted: (count: number) => void,
   ) {
     this.selectQueue = db.prepare<[string, number, number, number], { id: Buffer; body: Buffer }>(
       'SELECT id, body FROM envelopes WHERE account_id = ? AND device_id = ? AND expires_at > ? ORDER BY seq LIMIT ?',
@@ -64,54 +63,55 @@ export class SqliteMailboxes implements MailboxStore {
     this.watchers.emit(recipientKey(address), { kind: 'prekeys-low', counts });
   }
 
-  /** Resolves once everything requested so far is committed (shutdown). */
-  settle(): Promise<void> {
-    if (!this.committing && this.waiting.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drained.push(resolve));
+  /** Commits what is waiting and resolves once every commit so far is durable and answered (shutdown). */
+  async settle(): Promise<void> {
+    this.commitWaiting();
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private schedule(pending: Pending): void {
     this.waiting.push(pending);
-    if (this.committing || this.scheduled) return;
-    // Let the rest of this event-loop turn join the batch.
+    if (this.scheduled) return;
+    // Let the rest of this event-loop turn join the transaction.
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.commitWaiting();
-    });
+    setImmediate(() => this.commitWaiting());
   }
 
-  private async commitWaiting(): Promise<void> {
-    if (this.committing) return;
+  private commitWaiting(): void {
+    this.scheduled = false;
     const batch = this.waiting;
-    if (batch.length === 0) {
-      for (const resolve of this.drained.splice(0)) resolve();
-      return;
-    }
+    if (batch.length === 0) return;
     this.waiting = [];
-    this.committing = true;
+    let result: ReturnType<MailboxWriter['commit']>;
     try {
-      const result = await this.writer.commit(
+      result = this.writer.commit(
         batch.map((p) => p.op),
         this.now(),
       );
-      const stored: Array<[string, QueuedEnvelope]> = [];
-      batch.forEach((pending, index) => {
-        if (pending.kind === 'ack') return pending.resolve();
-        const rows = result.enqueued[index] ?? [];
-        pending.resolve(rows.map((row) => row.outcome));
-        rows.forEach((row, k) => {
-          const envelope = pending.items[k]?.envelope;
-          if (row.mailbox && envelope) stored.push([row.mailbox, envelope]);
-        });
-      });
-      for (const [mailbox, envelope] of stored) this.watchers.emit(mailbox, { kind: 'envelope', envelope });
     } catch (error) {
       for (const pending of batch) pending.reject(error);
-    } finally {
-      this.committing = false;
+      return;
     }
-    // What arrived during this commit is the next batch.
-    await this.commitWaiting();
+    if (result.deleted > 0) this.onDeleted(result.deleted);
+    const answered = this.durable().then(
+      () => this.answer(batch, result),
+      (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+    );
+    this.inFlight.add(answered);
+    void answered.finally(() => this.inFlight.delete(answered));
+  }
+
+  private answer(batch: Pending[], result: ReturnType<MailboxWriter['commit']>): void {
+    const stored: Array<[string, QueuedEnvelope]> = [];
+    batch.forEach((pending, index) => {
+      if (pending.kind === 'ack') return pending.resolve();
+      const rows = result.enqueued[index] ?? [];
+      pending.resolve(rows.map((row) => row.outcome));
+      rows.forEach((row, k) => {
+        const envelope = pending.items[k]?.envelope;
+        if (row.mailbox && envelope) stored.push([row.mailbox, envelope]);
+      });
+    });
+    for (const [mailbox, envelope] of stored) this.watchers.emit(mailbox, { kind: 'envelope', envelope });
   }
 }

@@ -19,7 +19,11 @@ export class SqlitePrekeys implements PrekeyStore {
   private readonly countEc;
   private readonly countKyber;
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    /** Resolves once what was committed is on disk: a one-time key handed out must stay gone after a crash. */
+    private readonly durable: () => Promise<void>,
+  ) {
     const insertEc = db.prepare('INSERT OR REPLACE INTO ec_prekeys (account_id, device_id, key_id, public_key) VALUES (?, ?, ?, ?)');
     const insertKyber = db.prepare(
       'INSERT OR REPLACE INTO kyber_prekeys (account_id, device_id, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?)',
@@ -92,7 +96,9 @@ export class SqlitePrekeys implements PrekeyStore {
 
   async upload(address: MailboxAddress, keys: PrekeyUpload, maxPerDevice: number): Promise<PrekeyCounts | 'too-many'> {
     try {
-      return this.uploadTx(address, keys, maxPerDevice);
+      const counts = this.uploadTx(address, keys, maxPerDevice);
+      await this.durable();
+      return counts;
     } catch (error) {
       if (error instanceof TooMany) return 'too-many';
       throw error;
@@ -104,7 +110,9 @@ export class SqlitePrekeys implements PrekeyStore {
   }
 
   async takeBundles(accountId: string, deviceId: number | undefined): Promise<StoredBundle[]> {
-    return this.takeTx(accountId, deviceId);
+    const bundles = this.takeTx(accountId, deviceId);
+    await this.durable();
+    return bundles;
   }
 
   private countsOf({ accountId, deviceId }: MailboxAddress): PrekeyCounts {

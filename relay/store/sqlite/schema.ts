@@ -52,7 +52,9 @@ const migrations: readonly string[] = [
     PRIMARY KEY (account_id, device_id, key_id)
   );
 
-  -- One row per queued envelope; body is the wire Envelope, pushed as is.
+  -- One row per queued envelope; body is the wire Envelope, pushed as is. Rows
+  -- are appended, so seq order is arrival order and (with one TTL) expiry
+  -- order: expiry deletes from the front, with no index on expires_at.
   CREATE TABLE envelopes (
     seq INTEGER PRIMARY KEY,
     id BLOB NOT NULL UNIQUE,
@@ -62,14 +64,14 @@ const migrations: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   CREATE INDEX envelopes_by_mailbox ON envelopes (account_id, device_id, seq);
-  CREATE INDEX envelopes_by_expiry ON envelopes (expires_at);
 
-  -- Fingerprints of recent submission ids, to drop repeats; no sender, no recipient.
+  -- Fingerprints of recent submission ids, to drop repeats; no sender, no
+  -- recipient. Appended like envelopes, and expired the same way.
   CREATE TABLE submissions (
-    fingerprint BLOB PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    fingerprint BLOB NOT NULL UNIQUE,
     expires_at INTEGER NOT NULL
-  ) WITHOUT ROWID;
-  CREATE INDEX submissions_by_expiry ON submissions (expires_at);
+  );
 
   CREATE TABLE attachments (
     id TEXT PRIMARY KEY,

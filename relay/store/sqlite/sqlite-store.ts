@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { PresenceStore, RelayStore } from '../types';
@@ -5,22 +6,25 @@ import { recipientKey } from '../types';
 import { MailboxWatchers } from '../watchers';
 import { SqliteAccounts } from './accounts';
 import { SqliteAttachments } from './attachments';
+import { MailboxWriter } from './mailbox-writer';
 import { SqliteMailboxes } from './mailboxes';
 import { openDatabase } from './open';
 import { SqlitePrekeys } from './prekeys';
 import { migrate } from './schema';
-import { InlineWriter, WorkerWriter, type WriterPort } from './writer-port';
+import { WalSync } from './wal-sync';
 
 export const SQLITE_FILE = 'relay.sqlite';
 
+/** How soon after envelopes are deleted their old bytes are scrubbed from the write-ahead log. */
+const SCRUB_DELAY_MS = 1000;
+
 /**
  * The embedded store: one SQLite file in the data folder (or memory), for a
- * single relay process. Durability: WAL with synchronous=FULL, so a commit is
- * on disk before the relay answers. Forgetting: secure_delete overwrites a
- * deleted row's bytes, and a TRUNCATE checkpoint shortly after each deletion
- * empties the WAL, which would otherwise keep old page images. Envelope
- * writes run on a worker thread (see mailbox-writer.ts); everything else,
- * being rare, runs here.
+ * single relay process. Durability: every write is answered only after an
+ * fsync of the write-ahead log (WalSync), shared by all writes of the moment.
+ * Forgetting: secure_delete overwrites a deleted row's bytes, and a TRUNCATE
+ * checkpoint shortly after each deletion empties the write-ahead log, which
+ * would otherwise keep old page images.
  */
 export class SqliteStore implements RelayStore {
   readonly accounts: SqliteAccounts;
@@ -28,20 +32,25 @@ export class SqliteStore implements RelayStore {
   readonly mailboxes: SqliteMailboxes;
   readonly attachments: SqliteAttachments;
   readonly presence: PresenceStore;
+  private readonly writer: MailboxWriter;
+  private scrubTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly db: Database.Database,
-    private readonly writer: WriterPort,
+    private readonly wal: WalSync,
     now: () => number,
   ) {
+    const durable = () => wal.sync();
     const watchers = new MailboxWatchers();
-    this.mailboxes = new SqliteMailboxes(db, writer, watchers, now);
-    this.accounts = new SqliteAccounts(db, async (address) => {
-      await writer.deleteMailbox(address);
+    this.writer = new MailboxWriter(db);
+    this.mailboxes = new SqliteMailboxes(db, this.writer, durable, watchers, now, () => this.scheduleScrub());
+    this.accounts = new SqliteAccounts(db, durable, async (address) => {
+      if (this.writer.deleteMailbox(address) > 0) this.scheduleScrub();
+      await durable();
       watchers.emit(recipientKey(address), { kind: 'device-removed' });
     });
-    this.prekeys = new SqlitePrekeys(db);
-    this.attachments = new SqliteAttachments(db);
+    this.prekeys = new SqlitePrekeys(db, durable);
+    this.attachments = new SqliteAttachments(db, durable);
     this.presence = new LocalPresence();
   }
 
@@ -49,24 +58,51 @@ export class SqliteStore implements RelayStore {
     const file = dataDir ? path.join(dataDir, SQLITE_FILE) : undefined;
     const db = openDatabase(file);
     migrate(db);
-    const writer = file ? await WorkerWriter.start(file) : new InlineWriter(db);
-    return new SqliteStore(db, writer, now);
+    if (dataDir) await syncDirectory(dataDir);
+    return new SqliteStore(db, new WalSync(file && `${file}-wal`), now);
   }
 
   async sweep(now: number): Promise<{ expiredEnvelopes: number }> {
-    return { expiredEnvelopes: await this.writer.sweep(now) };
+    const expiredEnvelopes = this.writer.sweep(now);
+    if (expiredEnvelopes > 0) this.scheduleScrub();
+    await this.wal.sync();
+    return { expiredEnvelopes };
   }
 
   async checkHealth(): Promise<void> {
-    if (!this.writer.alive) throw new Error('The mailbox writer stopped.');
     this.db.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {
     await this.mailboxes.settle();
-    await this.writer.close();
-    // The last connection to close checkpoints the WAL and deletes it.
+    clearTimeout(this.scrubTimer);
+    this.scrub();
+    // The last connection to close checkpoints the log and deletes it.
     this.db.close();
+  }
+
+  private scheduleScrub(): void {
+    this.scrubTimer ??= setTimeout(() => {
+      this.scrubTimer = undefined;
+      if (!this.scrub()) this.scheduleScrub();
+    }, SCRUB_DELAY_MS);
+  }
+
+  /** Copies the log into the database file and truncates it; false when a reader kept it from finishing. */
+  private scrub(): boolean {
+    if (!this.db.open || this.db.memory) return true;
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    return result?.busy === 0;
+  }
+}
+
+/** Makes the creation of the database and log files themselves durable. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -78,6 +78,32 @@ describe('hearth-relay command', () => {
     await back.close();
   });
 
+  it('keeps every confirmed envelope when killed outright', async () => {
+    const dataDir = await tempDir();
+    const node = track(await spawnRelay(['--data', dataDir, '--port', '0']));
+    const alice = await registerDevice(node.url, 'alice');
+    const bob = await registerDevice(node.url, 'bob');
+    await bob.client.close();
+    const confirmed: string[] = [];
+    const sends = Array.from({ length: 30 }, (_, i) =>
+      alice.client
+        .request('send', { envelopes: [{ username: 'bob', deviceId: 1, type: EnvelopeType.CIPHERTEXT, content: Buffer.from(`k${i}`), submissionId: submissionId() }] })
+        .then((r) => r.results[0]?.error === 0 && confirmed.push(`k${i}`), () => false),
+    );
+    await alice.client.waitUntil(() => confirmed.length >= 10, 10_000, 'ten confirmed sends');
+    node.child.kill('SIGKILL');
+    await Promise.all(sends);
+    expect((await node.exited).signal).toBe('SIGKILL');
+
+    const restarted = await startTestRelay({ dataDir });
+    cleanup.push(() => restarted.close());
+    const back = await reconnect(restarted.url, bob);
+    await back.waitUntil(() => back.pushes.some((p) => p.body.case === 'queueEmpty'), 10_000, 'queue empty');
+    const delivered = new Set(back.envelopes.map((e) => Buffer.from(e.content).toString()));
+    for (const content of confirmed) expect(delivered.has(content)).toBe(true);
+    await back.close();
+  });
+
   it('serves wss:// and https:// with a certificate', async () => {
     const dir = await tempDir();
     const cert = path.join(dir, 'cert.pem');
