@@ -1,5 +1,9 @@
 import { HearthError, type Message } from '../../../shared/api';
-import { messages, messaging, outbox } from '../vault';
+import { randomBytes } from 'node:crypto';
+import { EnvelopeType } from '../../../shared/proto/gen/hearth/v1/relay_pb';
+import { encryptMessage, hasUsableSession } from '../protocol';
+import { applyProtocolWrites } from '../protocol/vault-storage';
+import { messages, messaging, outbox, protocol as protocolRows } from '../vault';
 import { encodeData, encodeTyping, hex, newMessageId, TypingAction } from './content';
 import type { MessagingContext } from './context';
 import type { Outbox } from './outbox';
@@ -21,11 +25,31 @@ export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversa
   const id = newMessageId();
   const uid = hex(id);
   const now = ctx.now();
-  const row = await ctx.vault.write((tx) => {
-    const messageId = messages.insertMessage(tx, { uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now });
-    outbox.enqueue(tx, { kind: 'message', conversationId, messageId, recipient, payload: encodeData(id, body, now), nextAttemptAt: now, createdAt: now });
-    return messageId;
-  });
+  const payload = encodeData(id, body, now);
+  const devices = ctx.vault.read((db) => protocolRows.sessionDeviceIds(db, recipient));
+  // With sessions in hand, the ciphertexts are made now and committed with the message: one
+  // durable write, and the outbox can hand them to the relay at once. Otherwise (first contact,
+  // a reset pending) the outbox fetches bundles first.
+  const row = await ctx.protocol.transact(
+    async (tx) => {
+      const ready = devices.length > 0 && !ctx.vault.read((db) => messaging.outboxEntriesFor(db, recipient, 'session-reset').length > 0);
+      for (const deviceId of devices) if (!ready || !(await hasUsableSession(tx, { name: recipient, deviceId }))) return [];
+      const out = [];
+      for (const deviceId of devices) {
+        const ciphertext = await encryptMessage(tx, { name: recipient, deviceId }, payload);
+        out.push({ deviceId, envelopeType: ciphertext.type === 'prekey' ? EnvelopeType.PREKEY_MESSAGE : EnvelopeType.CIPHERTEXT, ciphertext: ciphertext.body });
+      }
+      return out;
+    },
+    async (writes, prepared) => {
+      await ctx.vault.write((tx) => {
+        applyProtocolWrites(tx, writes, now);
+        const messageId = messages.insertMessage(tx, { uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now });
+        const outboxId = outbox.enqueue(tx, { kind: 'message', conversationId, messageId, recipient, payload, nextAttemptAt: now, createdAt: now });
+        for (const d of prepared) messaging.putDelivery(tx, { outboxId, deviceId: d.deviceId, submissionId: randomBytes(16), envelopeType: d.envelopeType, ciphertext: d.ciphertext, sent: false });
+      });
+    },
+  ).then(() => ctx.vault.read((db) => messaging.messageIdByUid(db, uid) ?? 0));
   const message = toMessage(
     { id: row, uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] },
     'text',
