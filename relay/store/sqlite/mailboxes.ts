@@ -9,16 +9,18 @@ type Pending =
   | { kind: 'ack'; op: WriteOp; resolve: () => void; reject: (e: unknown) => void };
 
 /**
- * Mailboxes in SQLite with group commit: the enqueues and acks of one
- * event-loop turn are written in one transaction, and the callers are
- * answered (and recipients' connections told) once an fsync of the log that
- * began after it has completed. Concurrent senders thus share transactions
- * and fsyncs, and the fsync never blocks the event loop (see WalSync).
+ * Mailboxes in SQLite with group commit: while one transaction's fsync runs,
+ * the enqueues and acks that arrive wait; when it completes its callers are
+ * answered (and recipients' connections told), and everything that waited is
+ * written as the next transaction, followed by the next fsync. Concurrent
+ * senders thus share transactions and fsyncs, and the fsync never blocks the
+ * event loop (see WalSync).
  */
 export class SqliteMailboxes implements MailboxStore {
   private waiting: Pending[] = [];
   private scheduled = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** The transaction whose fsync is running, if any. */
+  private syncing: Promise<void> | undefined;
   private readonly selectQueue;
 
   constructor(
@@ -63,22 +65,26 @@ export class SqliteMailboxes implements MailboxStore {
     this.watchers.emit(recipientKey(address), { kind: 'prekeys-low', counts });
   }
 
-  /** Commits what is waiting and resolves once every commit so far is durable and answered (shutdown). */
+  /** Resolves once everything requested so far is durable and answered (shutdown). */
   async settle(): Promise<void> {
-    this.commitWaiting();
-    await Promise.allSettled([...this.inFlight]);
+    while (this.syncing || this.waiting.length > 0) {
+      if (!this.syncing) this.commitWaiting();
+      await this.syncing;
+    }
   }
 
   private schedule(pending: Pending): void {
     this.waiting.push(pending);
-    if (this.scheduled) return;
+    if (this.scheduled || this.syncing) return;
     // Let the rest of this event-loop turn join the transaction.
     this.scheduled = true;
-    setImmediate(() => this.commitWaiting());
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.syncing) this.commitWaiting();
+    });
   }
 
   private commitWaiting(): void {
-    this.scheduled = false;
     const batch = this.waiting;
     if (batch.length === 0) return;
     this.waiting = [];
@@ -93,12 +99,15 @@ export class SqliteMailboxes implements MailboxStore {
       return;
     }
     if (result.deleted > 0) this.onDeleted(result.deleted);
-    const answered = this.durable().then(
+    this.syncing = this.durable().then(
       () => this.answer(batch, result),
       (error: unknown) => batch.forEach((pending) => pending.reject(error)),
     );
-    this.inFlight.add(answered);
-    void answered.finally(() => this.inFlight.delete(answered));
+    void this.syncing.finally(() => {
+      this.syncing = undefined;
+      // What arrived during the fsync is the next transaction.
+      this.commitWaiting();
+    });
   }
 
   private answer(batch: Pending[], result: ReturnType<MailboxWriter['commit']>): void {

@@ -90,7 +90,8 @@ describe('hearth-relay command', () => {
         .request('send', { envelopes: [{ username: 'bob', deviceId: 1, type: EnvelopeType.CIPHERTEXT, content: Buffer.from(`k${i}`), submissionId: submissionId() }] })
         .then((r) => r.results[0]?.error === 0 && confirmed.push(`k${i}`), () => false),
     );
-    await alice.client.waitUntil(() => confirmed.length >= 10, 10_000, 'ten confirmed sends');
+    await Promise.all(sends.slice(0, 10));
+    expect(confirmed.length).toBeGreaterThanOrEqual(10);
     node.child.kill('SIGKILL');
     await Promise.all(sends);
     expect((await node.exited).signal).toBe('SIGKILL');
