@@ -46,7 +46,7 @@ test('npm start runs an embedded relay on 127.0.0.1:7443 when HEARTH_RELAY_URL i
       expect(readdirSync(relayData).length).toBeGreaterThan(0);
     }
     await page.goto(url);
-    await expect(page.getByTestId('first-run-relay-url')).toHaveText(`ws://${RELAY}`);
+    await expect(page.getByTestId('first-run-relay-url')).toHaveValue(`ws://${RELAY}`);
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');

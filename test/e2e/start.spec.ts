@@ -35,7 +35,7 @@ test('npm start falls back to the browser host, says why in one sentence, and se
   await page.goto(started.url);
   await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Hearth' })).toBeVisible();
   await expect(page.getByTestId('first-run-profile-dir')).toHaveText(started.profileDir);
-  await expect(page.getByTestId('first-run-relay-url')).toHaveText(started.relayUrl);
+  await expect(page.getByTestId('first-run-relay-url')).toHaveValue(started.relayUrl);
 
   // Stopping `npm start` stops the host it started: the port closes.
   const { origin } = started;
