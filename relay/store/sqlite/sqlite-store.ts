@@ -79,6 +79,7 @@ export class SqliteStore implements RelayStore {
     this.scrub();
     // The last connection to close checkpoints the log and deletes it.
     this.db.close();
+    this.wal.close();
   }
 
   private scheduleScrub(): void {

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fsync, openSync } from 'node:fs';
 
 /**
  * Makes commits durable without blocking the event loop. SQLite runs with
@@ -14,6 +14,7 @@ export class WalSync {
   private next: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
   /** fsyncs completed, for tests and the benchmark's curiosity. */
   count = 0;
+  private fd: number | undefined;
 
   /** `walFile` is undefined for a database in memory, which has nothing to sync. */
   constructor(private readonly walFile: string | undefined) {}
@@ -33,7 +34,7 @@ export class WalSync {
 
   private async run(): Promise<void> {
     try {
-      await fsyncFile(this.walFile as string);
+      await this.fsyncLog();
       this.count++;
     } finally {
       const waiting = this.next;
@@ -42,20 +43,29 @@ export class WalSync {
       if (waiting) this.running?.then(waiting.resolve, waiting.reject);
     }
   }
-}
 
-async function fsyncFile(file: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    // No log file: nothing was written since the last checkpoint removed it.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+  /**
+   * fsyncs the log through a descriptor kept open: SQLite truncates the log
+   * but never replaces it while the database is open, so it stays the same file.
+   */
+  private fsyncLog(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.fd === undefined) {
+        try {
+          this.fd = openSync(this.walFile as string, 'r');
+        } catch (error) {
+          // No log file: nothing was written since the database was opened.
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return resolve();
+          return reject(error);
+        }
+      }
+      fsync(this.fd, (error) => (error ? reject(error) : resolve()));
+    });
   }
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+
+  /** Releases the descriptor (after the database is closed). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
