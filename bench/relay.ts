@@ -7,19 +7,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
+import { RandomPool } from '../relay/random-pool';
 import { RELAY_WEBSOCKET_PATH, decodeFrame, encodeFrame, EnvelopeType, ErrorCode } from '../shared/proto';
 
 /**
- * `npm run bench -- relay --out FILE [--connections C] [--envelopes N] [--size B] [--window W]`
+ * `npm run bench -- relay --out FILE [--connections C] [--envelopes N] [--size B] [--window W] [--redis-envelopes N]`
  *
  * C authenticated devices; device i sends to device i+1 (a ring), one envelope
- * per request, keeping W envelopes in flight across all senders. Each push is
- * acked at once (one-way, as clients do); the run ends when every envelope has
- * been received and every ack has reached the relay. Latency is send → receive. The relay runs as its own
- * process, as in production:
- *  - embedded: SQLite in a data folder (WAL, synchronous=FULL: stored before the sender is answered);
- *  - raw_ws: a plain ws server forwarding frames of the same sizes between the same sockets, the ceiling;
- *  - redis: two relay nodes on one Redis, each sender on the other node from its recipient.
+ * per request, keeping W envelopes in flight across all senders (closed loop).
+ * Each push is acked at once, one-way, as clients do; the run ends when every
+ * envelope has been received and every ack has reached the relay. Latency is
+ * send → receive; the first tenth of the envelopes warms up and is not counted.
+ * Servers run as their own processes, as in production:
+ *  - embedded: one relay, SQLite in a data folder (a send is answered after the log is fsynced);
+ *  - raw_ws: a plain ws server forwarding frames of the same sizes between the same sockets: the ceiling;
+ *  - redis: two relay nodes on one Redis (HEARTH_TEST_REDIS_URL, or one started here), each
+ *    device on the other node from the device it sends to.
+ * CPU per envelope (from /proc) is reported too: on a shared machine it varies
+ * far less than the rates do.
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Generous rate limits: a thousand devices register and authenticate from one address here. */
@@ -31,6 +36,8 @@ interface Phase {
   latencies: number[];
   /** CPU seconds the server processes used during the measured part (Linux; 0 elsewhere). */
   serverCpuSeconds: number;
+  /** CPU seconds this process (the clients) used during the measured part. */
+  clientCpuSeconds: number;
 }
 
 export async function run(options: Record<string, string>): Promise<object> {
@@ -46,11 +53,10 @@ export async function run(options: Record<string, string>): Promise<object> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hearth-bench-relay-'));
   const cleanup: Array<() => Promise<unknown>> = [() => rm(dataDir, { recursive: true, force: true })];
   try {
-    const embeddedRelay = await startProcess([...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'relay/main.ts', '--port', '0', '--data', dataDir, ...LIMIT_FLAGS], cleanup);
+    const embeddedRelay = await startProcess(['--import', 'tsx', 'relay/main.ts', '--port', '0', '--data', dataDir, ...LIMIT_FLAGS], cleanup);
     const embedded = await measureRelay([embeddedRelay.url], [embeddedRelay.child], connections, envelopes, size, window);
     await stopProcess(embeddedRelay.child);
 
-    if (process.env.ONLY_EMBEDDED) return { envelopesPerS: rate(embedded), lat: percentiles(embedded.latencies), cpu: cpuPerEnvelope(embedded) };
     const forwarder = await startProcess(['--input-type=module', '-e', FORWARDER], cleanup);
     const raw = await measureRaw(forwarder.url, [forwarder.child], connections, envelopes, size, window);
     await stopProcess(forwarder.child);
@@ -75,10 +81,11 @@ export async function run(options: Record<string, string>): Promise<object> {
       envelopes,
       envelope_bytes: size,
       window,
-      store: 'sqlite (WAL, synchronous=FULL)',
+      store: 'sqlite in a data folder (WAL, log fsynced before each answer)',
       envelopes_per_s: round(envelopesPerS),
       latency_ms: percentiles(embedded.latencies),
       relay_cpu_us_per_envelope: cpuPerEnvelope(embedded),
+      client_cpu_us_per_envelope: round((embedded.clientCpuSeconds * 1e6) / embedded.envelopes, 1),
       raw_ws_msgs_per_s: round(rawPerS),
       raw_ws_latency_ms: percentiles(raw.latencies),
       raw_ws_cpu_us_per_msg: cpuPerEnvelope(raw),
@@ -172,6 +179,8 @@ async function connectDevices(urls: string[], count: number): Promise<BenchDevic
   return devices;
 }
 
+const submissionIds = new RandomPool();
+
 async function measureRelay(urls: string[], servers: ChildProcess[], connections: number, total: number, size: number, window: number): Promise<Phase> {
   const devices = await connectDevices(urls, connections);
   const phase = await drive(servers, devices.length, total, size, window, {
@@ -179,7 +188,7 @@ async function measureRelay(urls: string[], servers: ChildProcess[], connections
       const recipient = devices[to] as BenchDevice;
       void (devices[from] as BenchDevice).call({
         case: 'send',
-        value: { envelopes: [{ username: recipient.username, deviceId: 1, type: EnvelopeType.CIPHERTEXT, content, submissionId: randomBytes(16) }] },
+        value: { envelopes: [{ username: recipient.username, deviceId: 1, type: EnvelopeType.CIPHERTEXT, content, submissionId: submissionIds.take(16) }] },
       });
     },
     listen(index, onContents) {
@@ -272,6 +281,7 @@ function drive(servers: ChildProcess[], connections: number, total: number, size
   let nextSender = 0;
   let startedAt = 0;
   let cpuAtStart = 0;
+  let clientCpuAtStart = process.cpuUsage();
   const latencies: number[] = [];
   const padding = randomBytes(Math.max(0, size - 12));
 
@@ -298,11 +308,18 @@ function drive(servers: ChildProcess[], connections: number, total: number, size
           if (received === warmup) {
             startedAt = performance.now();
             cpuAtStart = cpuSeconds(servers);
+            clientCpuAtStart = process.cpuUsage();
           }
         }
         if (received >= all) {
           void transport.settle().then(() =>
-            resolve({ envelopes: total, seconds: (performance.now() - startedAt) / 1000, latencies, serverCpuSeconds: cpuSeconds(servers) - cpuAtStart }),
+            resolve({
+              envelopes: total,
+              seconds: (performance.now() - startedAt) / 1000,
+              latencies,
+              serverCpuSeconds: cpuSeconds(servers) - cpuAtStart,
+              clientCpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(clientCpuAtStart)),
+            }),
           );
         } else fill();
       });
