@@ -495,6 +495,18 @@ describe.each([sqliteBackend(), redisBackend(() => redis as TestRedis)])('relay 
   });
 
   describe('connection', () => {
+    it('drops a connection that stops answering keep-alive pings, and keeps one that answers', async () => {
+      await start({ keepaliveIntervalMs: 50 });
+      const { WebSocket } = await import('ws');
+      const silent = new WebSocket(relay.url + '/v1/websocket', { autoPong: false });
+      const silentClosed = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+      await new Promise((resolve) => silent.once('open', resolve));
+      const lively = await anonymous();
+      await silentClosed;
+      expect(lively.isOpen).toBe(true);
+      expect((await lively.request('ping', {})).serverTimeMs).toBeGreaterThan(0n);
+    });
+
     it('answers pings and refuses text frames', async () => {
       await start();
       const client = await anonymous();
