@@ -237,6 +237,24 @@ export function recordReceivedEnvelope(tx: SqlWriter, id: Uint8Array, now: numbe
   tx.run('INSERT OR IGNORE INTO received_envelopes (id, received_at) VALUES (?, ?)', [id, now]);
 }
 
+/** Many envelope ids in few statements (a batch of hundreds is one journal entry's worth of rows). */
+export function recordReceivedEnvelopes(tx: SqlWriter, ids: readonly Uint8Array[], now: number): void {
+  for (let start = 0; start < ids.length; start += 200) {
+    const chunk = ids.slice(start, start + 200);
+    tx.run(`INSERT OR IGNORE INTO received_envelopes (id, received_at) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flatMap((id) => [id, now]));
+  }
+}
+
+/** Which of these message uids are already stored. */
+export function existingUids(db: SqlReader, uids: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  for (let start = 0; start < uids.length; start += 500) {
+    const chunk = uids.slice(start, start + 500);
+    for (const row of db.all(`SELECT uid FROM messages WHERE uid IN (${placeholders(chunk.length)})`, chunk)) found.add(text(row, 'uid'));
+  }
+  return found;
+}
+
 /** Envelope ids older than the relay's envelope TTL can never come again. */
 export function pruneReceivedEnvelopes(tx: SqlWriter, olderThan: number): number {
   return tx.run('DELETE FROM received_envelopes WHERE received_at < ?', [olderThan]);

@@ -11,8 +11,11 @@ const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
 const WINDOW_TOKENS = 12;
 const ELLIPSIS = '…';
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function fold(word: string): string {
-  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  // Most words are ASCII: lowercase is all they need, and normalize() is the costly part.
+  return ASCII.test(word) ? word.toLowerCase() : word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 /** A query term as folded tokens: one for a word, several for a "quoted phrase". */
@@ -27,7 +30,10 @@ interface Token {
 }
 
 function tokensOf(text: string): Token[] {
-  return [...text.matchAll(TOKEN)].map((m) => ({ start: m.index, end: m.index + m[0].length, folded: fold(m[0]) }));
+  const tokens: Token[] = [];
+  const pattern = new RegExp(TOKEN.source, 'gu');
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) tokens.push({ start: m.index, end: m.index + m[0].length, folded: fold(m[0]) });
+  return tokens;
 }
 
 /**
