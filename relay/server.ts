@@ -60,7 +60,12 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const blobs = await AttachmentBlobs.open(dataDir);
   const metrics = new Metrics();
   let stopping = false;
-  const inFlight = new Set<Promise<unknown>>();
+  // Requests being handled, so shutdown can wait for them.
+  let active = 0;
+  let onIdle: (() => void) | undefined;
+  const finished = () => {
+    if (--active === 0) onIdle?.();
+  };
   const relay: RelayContext = {
     store,
     limits,
@@ -73,8 +78,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     now,
     stopping: () => stopping,
     track(work) {
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work)).catch(() => {});
+      active++;
+      work.then(finished, finished);
       return work;
     },
   };
@@ -144,7 +149,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     clearInterval(sweepTimer);
     clearInterval(keepaliveTimer);
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.allSettled([...inFlight]);
+    if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve));
     const socketsClosed = Promise.all([...connections].map((c) => new Promise<void>((resolve) => c.onClosed(resolve))));
     for (const connection of connections) connection.close(CloseCode.GoingAway, 'The relay is shutting down.');
     await Promise.race([socketsClosed, new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);

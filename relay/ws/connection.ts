@@ -7,7 +7,8 @@ import type { RelayContext } from '../context';
 import { RelayError, errorCodeName, fail } from '../errors';
 import type { PrekeyCounts, QueuedEnvelope } from '../store/types';
 import { DeviceDelivery, type DeliverySink } from './delivery';
-import type { ConnectionHandle, Handler, RequestCase, Session } from './handler';
+import { encodeSendResponse } from './envelope-encoding';
+import type { ConnectionHandle, Handler, RequestCase, ResponseOf, Session } from './handler';
 import { handlers } from './handlers';
 import { encodeEnvelopePush } from './push-frame';
 import type { Corkable, TickCork } from './tick-cork';
@@ -19,6 +20,11 @@ export const CloseCode = {
   DeviceRemoved: 4403,
   InternalError: 1011,
 } as const;
+
+function encodeResponse(id: number, kind: RequestCase, body: unknown): Uint8Array {
+  // The handler table is keyed by the same case as the body, which TypeScript cannot correlate on its own.
+  return encodeFrame({ kind: { case: 'response', value: create(ResponseSchema, { id, body: { case: kind, value: body } as never }) } });
+}
 
 /** Bytes each envelope adds to a push frame (tag and length), and the frame's own; generous upper bounds. */
 const ENVELOPE_OVERHEAD = 6;
@@ -117,7 +123,7 @@ export class Connection implements ConnectionHandle {
     try {
       const body = await handler(value as never, { relay: this.relay, connection: this });
       // Request id 0 is one-way: answered only when it fails.
-      if (id !== 0) this.send(encodeFrame({ kind: { case: 'response', value: create(ResponseSchema, { id, body: { case: kind, value: body } as never }) } }));
+      if (id !== 0) this.send(kind === 'send' ? encodeSendResponse(id, (body as ResponseOf<'send'>).results ?? []) : encodeResponse(id, kind, body));
       this.startDelivery();
     } catch (error) {
       if (!(error instanceof RelayError)) this.relay.log.failure('request failed', error);

@@ -1,16 +1,11 @@
-import { create, toBinary } from '@bufbuild/protobuf';
-import {
-  EnvelopeSchema,
-  EnvelopeType,
-  ErrorCode,
-  type OutgoingEnvelope,
-} from '../../../shared/proto/gen/hearth/v1/relay_pb';
+import { EnvelopeType, ErrorCode, type OutgoingEnvelope } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 import { submissionFingerprint } from '../../credentials';
 import { RelayError, fail } from '../../errors';
 import { RandomPool } from '../../random-pool';
 import type { EnqueueOutcome, NewEnvelope, QueuedEnvelope } from '../../store/types';
 import { ENVELOPE_ID_BYTES, MAX_DEVICE_ID, SUBMISSION_ID_BYTES, isUsername } from '../../validate';
 import type { Handler, Session } from '../handler';
+import { encodeEnvelope } from '../envelope-encoding';
 import { requireSession } from '../session';
 
 const knownTypes = new Set<EnvelopeType>([
@@ -63,7 +58,7 @@ export const send: Handler<'send'> = async (request, { relay, connection }) => {
       recipientUsername: e.username,
       recipientDeviceId: e.deviceId,
       fingerprint: submissionFingerprint(e.username, e.deviceId, e.submissionId),
-      envelope: encodeEnvelope(ids.subarray(index * ENVELOPE_ID_BYTES, (index + 1) * ENVELOPE_ID_BYTES), e, now, session),
+      envelope: queuedEnvelope(ids.subarray(index * ENVELOPE_ID_BYTES, (index + 1) * ENVELOPE_ID_BYTES), e, now, session),
       expiresAt: now + limits.envelopeTtlMs,
     });
   });
@@ -85,16 +80,18 @@ export const send: Handler<'send'> = async (request, { relay, connection }) => {
 };
 
 /** The envelope as it will be stored and pushed, encoded once. Sealed envelopes carry no sender, whoever sent them. */
-function encodeEnvelope(id: Uint8Array, outgoing: OutgoingEnvelope, now: number, session: Session | undefined): QueuedEnvelope {
-  const sender = outgoing.type !== EnvelopeType.SEALED_SENDER && session;
-  const envelope = create(EnvelopeSchema, {
+function queuedEnvelope(id: Uint8Array, outgoing: OutgoingEnvelope, now: number, session: Session | undefined): QueuedEnvelope {
+  const sender = outgoing.type !== EnvelopeType.SEALED_SENDER ? session : undefined;
+  const bytes = encodeEnvelope({
     id,
     type: outgoing.type,
     content: outgoing.content,
-    serverTimestampMs: BigInt(now),
-    ...(sender && { senderUsername: sender.account.username, senderDeviceId: sender.deviceId, senderAccountId: sender.account.accountId }),
+    senderUsername: sender?.account.username ?? '',
+    senderDeviceId: sender?.deviceId ?? 0,
+    senderAccountId: sender?.account.accountId ?? '',
+    serverTimestampMs: now,
   });
-  return { id, bytes: toBinary(EnvelopeSchema, envelope) };
+  return { id, bytes };
 }
 
 export const ack: Handler<'ack'> = async (request, context) => {
