@@ -2,7 +2,7 @@ import { expect, test, type Browser } from '@playwright/test';
 import { startHostProcess, type HostProcess } from './support/host-process';
 import { bubble, chatRow, composer, conversationHeader, lockAndUnlock, onboard, openChat, openPerson, send, startChat, STRONG_PASSPHRASE, type Person } from './support/messenger-page';
 import { expectNoSeriousA11yViolations } from './support/page-guards';
-import { startRelayProcess, type RelayProcess } from './support/relay-process';
+import { forgetAccount, startRelayProcess, type RelayProcess } from './support/relay-process';
 
 /*
  * Two people, Alice and Bob, each with their own browser host and profile,
@@ -11,6 +11,8 @@ import { startRelayProcess, type RelayProcess } from './support/relay-process';
  */
 
 test.describe.configure({ mode: 'serial' });
+
+const NEW_PASSPHRASE = 'harbor maple quartz thimble';
 
 let relay: RelayProcess;
 let alice: Person;
@@ -252,7 +254,7 @@ test('keyboard: quick switcher, new chat, jump to a chat, Esc closes panels', as
   await composer(page).fill('');
 });
 
-test('settings: theme, notifications, auto-lock, relay, storage, recovery key, passphrase change', async () => {
+test('settings: theme, notifications, auto-lock, relay, storage, about; kept across a lock', async () => {
   const { page } = alice;
   await page.getByRole('button', { name: 'Settings' }).click();
   const main = page.getByRole('main');
@@ -294,4 +296,120 @@ test('settings: theme, notifications, auto-lock, relay, storage, recovery key, p
   await page.getByRole('button', { name: 'Privacy and security' }).click();
   await expect(main.getByLabel('Lock automatically after')).toHaveValue('15');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});
+
+test('change the passphrase, show a new recovery key, and unlock with it', async () => {
+  const { page } = alice;
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Privacy and security' }).click();
+  const main = page.getByRole('main');
+
+  const change = main.locator('details').filter({ has: page.locator('summary', { hasText: 'Change passphrase' }) });
+  await change.locator('summary').click();
+  await change.getByLabel('Current passphrase').fill(STRONG_PASSPHRASE);
+  await change.getByLabel('New passphrase').fill('hearth');
+  await expect(change.getByText('Too weak to protect your history.')).toBeVisible();
+  await change.getByLabel('New passphrase').fill(NEW_PASSPHRASE);
+  await change.getByLabel('Type it again').fill(NEW_PASSPHRASE);
+  await change.getByRole('button', { name: 'Change passphrase' }).click();
+  await expect(change.getByRole('status')).toHaveText(/Your passphrase was changed\./, { timeout: 30_000 });
+
+  const reveal = main.locator('details').filter({ has: page.locator('summary', { hasText: 'Show a new recovery key' }) });
+  await reveal.locator('summary').click();
+  await reveal.getByLabel('Current passphrase').fill(STRONG_PASSPHRASE);
+  await reveal.getByRole('button', { name: 'Show' }).click();
+  await expect(reveal.getByRole('alert')).toBeVisible({ timeout: 30_000 });
+  await reveal.getByLabel('Current passphrase').fill(NEW_PASSPHRASE);
+  await reveal.getByRole('button', { name: 'Show' }).click();
+  const shown = reveal.getByTestId('recovery-key');
+  await expect(shown).toHaveText(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){12}$/, { timeout: 60_000 });
+  const recoveryKey = (await shown.textContent()) ?? '';
+  await expectNoSeriousA11yViolations(page);
+
+  await page.getByRole('button', { name: 'Lock Hearth' }).click();
+  await page.getByRole('button', { name: 'Use the recovery key' }).click();
+  await page.getByLabel('Recovery key').fill('AAAA-BBBB');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('alert')).toBeVisible({ timeout: 20_000 });
+  await page.getByLabel('Recovery key').fill(recoveryKey);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible({ timeout: 30_000 });
+});
+
+test('close and reopen the host: the history is still there', async ({ browser }) => {
+  const profileDir = alice.host.profileDir;
+  await alice.page.context().close();
+  await alice.host.stop({ keepProfile: true });
+  alice = await person(browser, profileDir);
+  // The new host does not own the folder; the old one is still in `hosts` and removes it at the end.
+  const { page } = alice;
+  await expect(page.getByRole('heading', { level: 1, name: 'Hearth is locked' })).toBeVisible();
+  await page.getByLabel('Passphrase').fill(NEW_PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(chatRow(page, 'bob')).toBeVisible({ timeout: 30_000 });
+  await openChat(page, 'bob');
+  await expect(bubble(page, 'Filler message number 30')).toBeVisible();
+  await expect(bubble(page, 'Hi Alice!')).toHaveCount(0);
+  // Older messages page in as the list scrolls up.
+  await page.getByTestId('message-list').hover();
+  for (let i = 0; i < 20 && (await bubble(page, 'Hi Alice!').count()) === 0; i += 1) await page.mouse.wheel(0, -1500);
+  await expect(bubble(page, 'Hi Alice!')).toBeVisible();
+  await expect(page.getByRole('separator', { name: 'Today' })).toBeVisible();
+  await expect(conversationHeader(page).getByRole('img', { name: 'Verified' })).toBeVisible();
+});
+
+test('a verified contact whose key changed: banner, held sending, accept', async ({ browser }) => {
+  // Bob reinstalls: a new profile (new identity key) under the same username.
+  await bob.page.context().close();
+  await bob.host.stop();
+  await relay.halt();
+  await forgetAccount(relay, 'bob');
+  await relay.restart();
+  bob = await person(browser);
+  await onboard(bob.page, 'bob');
+  await startChat(bob.page, 'alice');
+  await send(bob.page, 'I reinstalled Hearth');
+
+  const { page } = alice;
+  // Alice was reading older messages: the new one waits below, and the unread count says so.
+  await expect(chatRow(page, 'bob')).toContainText('1 unread', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Go to the newest message' }).click();
+  await expect(bubble(page, 'I reinstalled Hearth')).toBeVisible();
+  await expect(chatRow(page, 'bob')).not.toContainText('unread');
+  const banner = page.getByRole('region', { name: 'Safety number changed' });
+  await expect(banner).toContainText('whom you verified, changed');
+  await expect(page.locator('.notice[data-kind="identity-changed"]')).toBeVisible();
+  await expect(composer(page)).toBeDisabled();
+  await expect(conversationHeader(page).getByRole('img', { name: 'Verified' })).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
+
+  await banner.getByRole('button', { name: 'Accept' }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(composer(page)).toBeEnabled();
+  await send(page, 'Welcome back, Bob');
+  await expect(bubble(bob.page, 'Welcome back, Bob')).toBeVisible({ timeout: 30_000 });
+});
+
+test('dark theme: axe finds no serious problems on the main screens', async () => {
+  const { page } = alice;
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Appearance' }).click();
+  await page.getByRole('main').getByRole('radio', { name: 'Dark' }).check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole('button', { name: 'Privacy and security' }).click();
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole('button', { name: 'Chats' }).click();
+  await openChat(page, 'bob');
+  await page.getByRole('button', { name: 'Contact details' }).click();
+  await expectNoSeriousA11yViolations(page);
+  await page.keyboard.press('Control+k');
+  await expectNoSeriousA11yViolations(page);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Lock Hearth' }).click();
+  await expectNoSeriousA11yViolations(page);
+  for (const person of [alice, bob]) {
+    expect(person.watched.violations).toEqual([]);
+    expect(person.watched.errors).toEqual([]);
+  }
 });

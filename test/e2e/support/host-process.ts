@@ -18,7 +18,8 @@ export interface HostProcess {
   stdout: string[];
   stderr: string[];
   child: ChildProcess;
-  stop(): Promise<void>;
+  /** Ends the process (and its group); removes the profile folder it made unless `keepProfile`. */
+  stop(options?: { keepProfile?: boolean }): Promise<void>;
 }
 
 const UI_LINE = /^Hearth UI: (http:\/\/127\.0\.0\.1:(\d+))\/#token=([A-Za-z0-9_-]{43})$/;
@@ -52,7 +53,7 @@ export async function startHostProcess(options: StartOptions = {}): Promise<Host
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
 
-  const stop = async () => {
+  const stop = async (stopOptions: { keepProfile?: boolean } = {}) => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       killGroup(child, 'SIGTERM');
@@ -60,7 +61,7 @@ export async function startHostProcess(options: StartOptions = {}): Promise<Host
       await exited;
       clearTimeout(timer);
     }
-    if (ownsProfile) rmSync(profileDir, { recursive: true, force: true });
+    if (ownsProfile && !stopOptions.keepProfile) rmSync(profileDir, { recursive: true, force: true });
   };
 
   try {

@@ -85,3 +85,23 @@ export async function startRelayProcess(): Promise<RelayProcess> {
     },
   };
 }
+
+/**
+ * Forgets an account on a halted relay, as if it had never registered, so
+ * the username can be registered again with a new identity key (what a
+ * reinstall on a relay that reclaims names looks like to the contacts).
+ */
+export async function forgetAccount(relay: RelayProcess, username: string): Promise<void> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path.join(relay.dataDir, 'relay.sqlite'));
+  try {
+    const row = db.prepare('SELECT id FROM accounts WHERE username = ?').get(username) as { id: string } | undefined;
+    if (!row) throw new Error(`The relay has no account named ${username}.`);
+    db.transaction(() => {
+      for (const table of ['devices', 'signed_prekeys', 'last_resort_kyber_prekeys', 'ec_prekeys', 'kyber_prekeys', 'envelopes']) db.prepare(`DELETE FROM ${table} WHERE account_id = ?`).run(row.id);
+      db.prepare('DELETE FROM accounts WHERE id = ?').run(row.id);
+    })();
+  } finally {
+    db.close();
+  }
+}
