@@ -292,6 +292,8 @@ interface ReadFigures {
   first_page_ms: number;
   first_page_warm_ms: number;
   search_ms: { p50: number; p95: number };
+  /** Each query's time, to see which ones cost. */
+  search_ms_by_query: Record<string, number>;
   rss_mb: number;
 }
 
@@ -334,7 +336,6 @@ async function readPhase(open: () => Promise<Reader>, queries: readonly string[]
   const reader = await open();
   const warm = repeat(20, () => reader.page());
   const searches = queries.map((q) => Math.min(...repeat(5, () => reader.search(q))));
-  if (process.env.BENCH_VERBOSE) console.error({ opens, firstPages, searches: searches.map(round) });
   const rss = rssMb();
   await reader.close();
   await settle();
@@ -343,6 +344,7 @@ async function readPhase(open: () => Promise<Reader>, queries: readonly string[]
     first_page_ms: median(firstPages),
     first_page_warm_ms: median(warm),
     search_ms: { p50: percentile(searches, 0.5), p95: percentile(searches, 0.95) },
+    search_ms_by_query: Object.fromEntries(queries.map((q, i) => [q, round(searches[i] as number)])),
     rss_mb: rss,
   };
 }
