@@ -69,8 +69,10 @@ export async function run(options: Record<string, string>): Promise<object> {
       captured.push(...envelopes);
       push(envelopes);
     };
+    const profiler = process.env.PIPELINE_PROFILE ? await import('node:inspector/promises').then(async ({ Session }) => { const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.start'); return s; }) : null;
     const t0 = performance.now();
     await drained.sync({ timeoutMs: 600_000 });
+    if (profiler) { const { profile: p } = await profiler.post('Profiler.stop'); (await import('node:fs')).writeFileSync(process.env.PIPELINE_PROFILE ?? '', JSON.stringify(p)); }
     const drainMs = performance.now() - t0;
     const stored = drained.storageUsage().messageCount;
     await drained.close();

@@ -11,7 +11,7 @@ import { TYPING_TTL_MS } from './outbox';
 import { conversationView, messageView, toMessage } from './views';
 
 /** Envelopes decrypted and committed together (one protocol transaction, one vault write, one fsync). */
-export const MAX_RECEIVE_BATCH = 500;
+export const MAX_RECEIVE_BATCH = 128;
 /** Ids per ack request (the relay's default batch limit). */
 const ACK_BATCH = 256;
 /** At most one session reset per sender in this long, so a burst of undecryptable envelopes makes one. */
@@ -147,15 +147,26 @@ export class Receiver {
     const effects: BatchEffects = { added: [], updatedUids: [], conversations: new Set(), typing: [], notices: [], queuedSends: false };
     const delivered = new Map<string, Uint8Array[]>();
     const resets = new Set<string>();
+    messaging.recordReceivedEnvelopes(tx, outcomes.map((o) => o.envelope.id), now);
+    // Message ids already stored (a sender's retry that got past the relay's dedupe), looked up in one go.
+    const stored = messaging.existingUids(
+      tx,
+      outcomes.flatMap((o) => (o.kind === 'content' && o.content.body.case === 'data' ? [hex(o.content.body.value.id)] : o.kind === 'undecryptable' ? [hex(o.envelope.id)] : [])),
+    );
+    const conversationOf = new Map<string, string>();
     for (const outcome of outcomes) {
-      messaging.recordReceivedEnvelope(tx, outcome.envelope.id, now);
       if (outcome.kind === 'drop') continue;
       const from = outcome.sender.name;
-      const conversationId = ensureDirectConversation(tx, from, now);
+      let conversationId = conversationOf.get(from);
+      if (conversationId === undefined) {
+        conversationId = ensureDirectConversation(tx, from, now);
+        conversationOf.set(from, conversationId);
+      }
       if (outcome.kind === 'undecryptable') {
         if (outcome.placeholder) {
           const uid = hex(outcome.envelope.id);
-          if (messaging.messageIdByUid(tx, uid) === null) {
+          if (!stored.has(uid)) {
+            stored.add(uid);
             const sentAt = Number(outcome.envelope.serverTimestampMs) || now;
             const id = messages.insertMessage(tx, { uid, conversationId, authorId: from, direction: 'incoming', body: null, status: 'received', sentAt, receivedAt: now });
             messaging.setMessageKind(tx, id, 'decrypt-failed');
@@ -176,7 +187,8 @@ export class Receiver {
       switch (body.case) {
         case 'data': {
           const uid = hex(body.value.id);
-          if (messaging.messageIdByUid(tx, uid) !== null) break;
+          if (stored.has(uid)) break;
+          stored.add(uid);
           const sentAt = Number(body.value.timestampMs);
           const id = messages.insertMessage(tx, { uid, conversationId, authorId: from, direction: 'incoming', body: body.value.body, status: 'received', sentAt, receivedAt: now });
           effects.added.push(toMessage({ id, uid, conversationId, authorId: from, direction: 'incoming', body: body.value.body, status: 'received', sentAt, receivedAt: now, readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'text'));
