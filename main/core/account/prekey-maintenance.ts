@@ -39,8 +39,9 @@ export class PrekeyMaintenance {
     });
   }
 
-  onPrekeysLow(counts: OneTimePreKeyCounts): Promise<void> {
-    return this.enqueue(() => this.replenish(counts));
+  /** The relay's own threshold decides: when it says low, a batch of each kind goes up whatever our water mark. */
+  onPrekeysLow(): Promise<void> {
+    return this.enqueue(() => this.replenish({ preKeys: 0, kyberPreKeys: 0 }));
   }
 
   stop(): void {

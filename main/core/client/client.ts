@@ -61,7 +61,7 @@ export class Client {
         },
         onEnvelopes: (envelopes) => this.receiver.push(envelopes),
         onQueueEmpty: () => this.queueEmpty.resolve(),
-        onPrekeysLow: (counts) => void this.prekeys.onPrekeysLow({ preKeys: counts.ecPrekeys, kyberPreKeys: counts.kyberPrekeys }),
+        onPrekeysLow: () => void this.prekeys.onPrekeysLow(),
         onStatus: (status) => this.events.emit('connection.onDidChangeState', status),
       },
     );

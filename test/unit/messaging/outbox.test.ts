@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '../../../main/core/client/client';
+import { directConversationId as dm } from '../../../main/core/messaging/views';
+import { RelayError } from '../../../main/core/transport';
+import { messaging, writeNewKeyFile } from '../../../main/core/vault';
+import { startRelay, type Relay } from '../../../relay';
+
+let relay: Relay;
+let root: string;
+const clients: Client[] = [];
+
+async function profile(name: string, options: { now?: () => number } = {}): Promise<{ client: Client; dir: string; keyfile: string }> {
+  const dir = path.join(root, name);
+  const keyfile = path.join(root, `${name}.key`);
+  writeNewKeyFile(keyfile);
+  const { client } = await Client.create({ dir, username: name, relayUrl: relay.url, protection: { kind: 'keyfile', path: keyfile } }, { ...options, connection: { initialBackoffMs: 20, maxBackoffMs: 100 } });
+  clients.push(client);
+  client.start();
+  return { client, dir, keyfile };
+}
+
+async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+beforeAll(async () => {
+  relay = await startRelay({ memory: true, port: 0, logLevel: 'error', limits: { prekeyLowThreshold: 150 } });
+  root = await mkdtemp(path.join(tmpdir(), 'hearth-outbox-'));
+});
+
+afterAll(async () => {
+  await Promise.allSettled(clients.map((c) => c.close()));
+  await relay.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('send pipeline', () => {
+  it('resends the same ciphertext under the same submission id after a lost answer, so the device gets it once', async () => {
+    const { client: alice } = await profile('alice');
+    const { client: bob } = await profile('bob');
+    await alice.addContact('bob');
+    const first = await alice.send(dm('bob'), 'first');
+    await eventually(() => expect(alice.getMessage(first.id).status).toBe('delivered'));
+
+    // The relay stores the next send, but its answer is "lost" on the way back.
+    const sends: Array<{ submissionIds: string[]; contents: string[]; duplicate: boolean[] }> = [];
+    const request = alice.connection.request.bind(alice.connection);
+    let lose = true;
+    alice.connection.request = (async (kind: string, value: never, timeoutMs?: number) => {
+      const response = await request(kind as 'send', value, timeoutMs);
+      if (kind === 'send') {
+        const v = value as { envelopes: Array<{ submissionId: Uint8Array; content: Uint8Array }> };
+        sends.push({
+          submissionIds: v.envelopes.map((e) => Buffer.from(e.submissionId).toString('hex')),
+          contents: v.envelopes.map((e) => Buffer.from(e.content).toString('hex')),
+          duplicate: (response as { results: Array<{ duplicate: boolean }> }).results.map((r) => r.duplicate),
+        });
+        if (lose) {
+          lose = false;
+          throw new RelayError('timeout');
+        }
+      }
+      return response;
+    }) as typeof alice.connection.request;
+
+    const second = await alice.send(dm('bob'), 'second');
+    await eventually(() => expect(sends.length).toBeGreaterThanOrEqual(2));
+    expect(sends[1]?.submissionIds).toEqual(sends[0]?.submissionIds);
+    expect(sends[1]?.contents).toEqual(sends[0]?.contents);
+    expect(sends[0]?.duplicate).toEqual([false]);
+    expect(sends[1]?.duplicate).toEqual([true]);
+    await eventually(() => expect(bob.messagePage(dm('alice')).messages.map((m) => m.body)).toEqual(['first', 'second']));
+  });
+
+  it('keeps an unsent message across a restart and sends it on the next connection', async () => {
+    const { client: carl, dir, keyfile } = await profile('carl');
+    const { client: dana } = await profile('dana');
+    await carl.addContact('dana');
+    carl.connection.stop();
+    const queued = await carl.send(dm('dana'), 'written offline');
+    await carl.close();
+    const again = await Client.open(dir, { kind: 'keyfile', path: keyfile }, { connection: { initialBackoffMs: 20 } });
+    clients.push(again);
+    expect(again.getMessage(queued.id).status).toBe('pending');
+    again.start();
+    await eventually(() => expect(dana.messagePage(dm('carl')).messages.map((m) => m.body)).toEqual(['written offline']));
+    await eventually(() => expect(again.getMessage(queued.id).status).toBe('delivered'));
+  });
+});
+
+describe('prekeys', () => {
+  it('replenishes one-time prekeys when the relay says they run low', async () => {
+    // This relay calls fewer than 150 "low": a new profile's 100 are low at once.
+    const { client } = await profile('erin');
+    await eventually(async () => {
+      const counts = await client.connection.request('prekeyCount', {});
+      expect([counts.ecPrekeys, counts.kyberPrekeys]).toEqual([200, 200]);
+    });
+    expect(client.vault.read((db) => db.get('SELECT count(*) AS n FROM protocol_prekeys')?.n)).toBe(200);
+  });
+
+  it('rotates the signed and last-resort prekeys every two days, keeping the newest five', async () => {
+    let clock = Date.now();
+    const { client: first, dir, keyfile } = await profile('fred', { now: () => clock });
+    await first.settle();
+    await first.close();
+    const counts = () => ({
+      signed: messaging.listSignedPreKeyMeta,
+      kyber: messaging.listKyberPreKeyMeta,
+    });
+    const seen: Array<{ signed: number; lastResort: number }> = [];
+    for (let step = 0; step < 6; step += 1) {
+      clock += 2 * 24 * 60 * 60 * 1000 + 1000;
+      const client = await Client.open(dir, { kind: 'keyfile', path: keyfile }, { now: () => clock });
+      client.start();
+      await client.connection.whenOnline();
+      await eventually(() => expect(client.vault.read((db) => counts().signed(db).some((k) => k.createdAt === clock))).toBe(true));
+      await client.settle();
+      seen.push(client.vault.read((db) => ({ signed: counts().signed(db).length, lastResort: counts().kyber(db).filter((k) => k.lastResort).length })));
+      await client.close();
+    }
+    expect(seen).toEqual([2, 3, 4, 5, 5, 5].map((n) => ({ signed: n, lastResort: n })));
+  });
+});
