@@ -3,13 +3,13 @@
  * person's locale through Intl; nothing here knows about React.
  */
 
-/** Up to two letters for an avatar: the initials of the first two words, or the first two letters. */
+/** Up to two letters for an avatar: the initials of the first two words, or the first letter of one word. */
 export function initialsOf(name: string): string {
   const words = name
     .trim()
     .split(/[\s._-]+/u)
     .filter(Boolean);
-  const letters = words.length >= 2 ? [firstLetter(words[0]!), firstLetter(words[1]!)] : [...(words[0] ?? '?')].slice(0, 2);
+  const letters = words.length >= 2 ? [firstLetter(words[0]!), firstLetter(words[1]!)] : [firstLetter(words[0] ?? '?')];
   return letters.join('').toLocaleUpperCase();
 }
 

@@ -41,7 +41,12 @@ export function NewPassphraseFields({ value, onChange, strength, labelKey = 'pas
           onChange={(event) => onChange({ ...value, passphrase: event.target.value })}
         />
         <div className="strength" id={feedbackId}>
-          <meter className="strength__meter" min={0} max={4} low={2} high={3} optimum={4} value={strength?.score ?? 0} aria-label={t('passphrase.strength')} />
+          <span className={`strength__bar strength__bar--${value.passphrase && strength ? strength.score : 'none'}`} aria-hidden="true">
+            <span />
+            <span />
+            <span />
+            <span />
+          </span>
           <p className="strength__verdict" aria-live="polite">
             {value.passphrase === '' ? t('passphrase.hint') : strength ? `${t('passphrase.strength')}: ${t(scoreLabels[strength.score]!)}` : t('passphrase.checking')}
           </p>
