@@ -11,7 +11,7 @@ const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
 const WINDOW_TOKENS = 12;
 const ELLIPSIS = '…';
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[ -~]*$/;
 
 export function fold(word: string): string {
   // Most words are ASCII: lowercase is all they need, and normalize() is the costly part.
