@@ -74,7 +74,7 @@ describe('send pipeline', () => {
       return response;
     }) as typeof alice.connection.request;
 
-    const second = await alice.send(dm('bob'), 'second');
+    await alice.send(dm('bob'), 'second');
     await eventually(() => expect(sends.length).toBeGreaterThanOrEqual(2));
     expect(sends[1]?.submissionIds).toEqual(sends[0]?.submissionIds);
     expect(sends[1]?.contents).toEqual(sends[0]?.contents);
