@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 
 /**
  * `npm run bench -- NAME --out FILE [options]`: runs one benchmark and writes
@@ -17,13 +16,29 @@ async function load(name: string): Promise<Benchmark> {
   return mod as Benchmark;
 }
 
-const { positionals, values } = parseArgs({ allowPositionals: true, strict: false });
-const name = positionals[0];
+/** `NAME --key value --flag --key=value` → name and string options (a bare flag is "true"). */
+function parseCommandLine(argv: readonly string[]): { name: string | undefined; options: Record<string, string> } {
+  const options: Record<string, string> = {};
+  let name: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      name ??= arg;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    if (eq > 0) options[arg.slice(2, eq)] = arg.slice(eq + 1);
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) options[arg.slice(2)] = argv[++i]!;
+    else options[arg.slice(2)] = 'true';
+  }
+  return { name, options };
+}
+
+const { name, options } = parseCommandLine(process.argv.slice(2));
 if (!name || !(benchmarks as readonly string[]).includes(name)) {
   console.error(`Usage: npm run bench -- (${benchmarks.join('|')}) --out FILE [options]`);
   process.exit(2);
 }
-const options = Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
 const result = await (await load(name)).run(options);
 const json = JSON.stringify(result, null, 2);
 if (options.out) await writeFile(options.out, json + '\n');

@@ -397,18 +397,8 @@ if (process.argv[2] === READ_PHASE_FLAG) {
 
 // ---- run ------------------------------------------------------------------------------
 
-/** bench/run.ts passes `--name value` options as booleans (parseArgs without a schema); read them from argv then. */
-function option(options: Record<string, string>, name: string): string | undefined {
-  if (typeof options[name] === 'string') return options[name];
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
-
 export async function run(options: Record<string, string>): Promise<object> {
-  const result = await measure(Number(option(options, 'messages') ?? 200_000), option(options, 'dir'));
-  const out = option(options, 'out');
-  if (out && typeof options.out !== 'string') writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  return result;
+  return measure(Number(options.messages ?? 200_000), options.dir);
 }
 
 async function measure(count: number, dirOption: string | undefined): Promise<object> {
