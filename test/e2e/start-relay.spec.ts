@@ -31,7 +31,10 @@ test('npm start runs an embedded relay on 127.0.0.1:7443 when HEARTH_RELAY_URL i
       const timer = setTimeout(() => reject(new Error(`no Hearth UI line:\n${lines.join('\n')}`)), 150_000);
       createInterface({ input: child.stdout! }).on('line', (line) => {
         lines.push(line);
-        if (line.startsWith('Hearth UI: ')) (clearTimeout(timer), resolve(line.slice('Hearth UI: '.length)));
+        if (line.startsWith('Hearth UI: ')) {
+          clearTimeout(timer);
+          resolve(line.slice('Hearth UI: '.length));
+        }
       });
       child.once('exit', (code) => reject(new Error(`npm start exited (${code}):\n${lines.join('\n')}`)));
     });
