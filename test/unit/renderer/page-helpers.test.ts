@@ -58,7 +58,7 @@ describe('roving focus', () => {
 describe('messages', () => {
   it('fills in parameters and leaves unknown placeholders visible', () => {
     expect(t('firstRun.versions', { core: '1', libsignal: '2', node: '3' })).toBe('Hearth 1 · libsignal 2 · Node 3');
-    expect(t('chats.noResults', {})).toBe('No chats match "{query}".');
+    expect(t('chats.noResults', {})).toBe('No messages match "{query}".');
   });
 
   it('has no empty message', () => {
