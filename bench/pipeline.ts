@@ -80,33 +80,24 @@ export async function run(options: Record<string, string>): Promise<object> {
 
     const rawMs = await rawDecrypt(before, receiver.keyfile, captured);
 
-    // Latency: both online, one message at a time.
+    // Latency: both online, one message at a time. The recipient runs in its own process (as it
+    // would on another machine) and reports each message once it is stored durably.
     const a = await Client.open(sender.dir, { kind: 'keyfile', path: sender.keyfile }, clientOptions);
-    const b = await Client.open(receiver.dir, { kind: 'keyfile', path: receiver.keyfile }, clientOptions);
     a.start();
-    b.start();
-    await Promise.all([a.connection.whenOnline(), b.connection.whenOnline()]);
+    await a.connection.whenOnline();
+    const peer = await startPeer(receiver.dir, receiver.keyfile);
     await a.settle();
-    await b.settle();
     const latencies: number[] = [];
     for (let i = 0; i < latencySamples; i += 1) {
-      const arrived = new Promise<void>((resolve) => {
-        const off = b.events.on((event) => {
-          if (event === 'messages.onDidAdd') {
-            off();
-            resolve();
-          }
-        });
-      });
       const start = performance.now();
-      await a.send(directConversationId('receiver'), `latency ${i}`);
-      await arrived;
+      const message = await a.send(directConversationId('receiver'), `latency ${i}`);
+      await peer.stored(message.id);
       latencies.push(performance.now() - start);
       // Let receipts settle so each sample starts from quiet.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    await peer.stop();
     await a.close();
-    await b.close();
 
     const drainRate = messages / (drainMs / 1000);
     const rawRate = captured.length / (rawMs / 1000);
@@ -124,6 +115,56 @@ export async function run(options: Record<string, string>): Promise<object> {
     await rm(root, { recursive: true, force: true });
   }
 }
+
+/** The recipient for the latency samples, in its own process (this file, run with HEARTH_PIPELINE_PEER). */
+async function startPeer(dir: string, keyfile: string): Promise<{ stored(id: string): Promise<void>; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/pipeline.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, HEARTH_PIPELINE_PEER: JSON.stringify({ dir, keyfile }) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const seen = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  let ready!: () => void;
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
+  let buffer = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let newline;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (line === 'ready') ready();
+      const id = line.startsWith('stored ') ? line.slice(7) : null;
+      if (!id) continue;
+      seen.add(id);
+      waiting.get(id)?.();
+    }
+  });
+  await isReady;
+  return {
+    stored: (id) => (seen.has(id) ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(id, resolve))),
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin?.end();
+      await exited;
+    },
+  };
+}
+
+async function runPeer(spec: string): Promise<void> {
+  const { dir, keyfile } = JSON.parse(spec) as { dir: string; keyfile: string };
+  const client = await Client.open(dir, { kind: 'keyfile', path: keyfile }, clientOptions);
+  client.events.on((event, payload) => {
+    if (event === 'messages.onDidAdd') process.stdout.write(`stored ${(payload as { message: { id: string } }).message.id}\n`);
+  });
+  await client.sync();
+  process.stdout.write('ready\n');
+  process.stdin.resume();
+  process.stdin.on('end', () => void client.close().then(() => process.exit(0)));
+}
+
+if (process.env.HEARTH_PIPELINE_PEER) await runPeer(process.env.HEARTH_PIPELINE_PEER);
 
 async function createProfile(root: string, username: string, relayUrl: string) {
   const dir = path.join(root, username);

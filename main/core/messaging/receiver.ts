@@ -78,19 +78,24 @@ export class Receiver {
   }
 
   private async pump(): Promise<void> {
+    // Receipts and resets queued by the batches go out once the queue is drained, in one outbox
+    // round, rather than competing with the drain for the protocol lock and the disk batch by batch.
+    let kick = false;
     while (this.queue.length > 0 && !this.stopped) {
       const batch = this.queue.splice(0, MAX_RECEIVE_BATCH);
       try {
-        await this.receiveBatch(batch);
+        kick = (await this.receiveBatch(batch)) || kick;
         this.lastFailure = null;
       } catch (error) {
         // Nothing of the batch was kept or acked; the relay delivers it again on the next connection.
         this.lastFailure = error;
       }
     }
+    if (kick && !this.stopped) this.sends.kick();
   }
 
-  private async receiveBatch(batch: readonly Envelope[]): Promise<void> {
+  /** Stores one batch and acks it; returns whether it queued sends (receipts, resets). */
+  private async receiveBatch(batch: readonly Envelope[]): Promise<boolean> {
     const { vault, protocol } = this.ctx;
     const seen = vault.read((db) => messaging.receivedEnvelopeIds(db, batch.map((e) => e.id)));
     const fresh: Envelope[] = [];
@@ -100,7 +105,7 @@ export class Receiver {
       seen.add(key);
       fresh.push(envelope);
     }
-    let effects: BatchEffects | null = null;
+    const result: { effects: BatchEffects | null } = { effects: null };
     if (fresh.length > 0) {
       await protocol.transact(
         async (tx) => {
@@ -110,7 +115,7 @@ export class Receiver {
         },
         async (writes, outcomes) => {
           const now = this.ctx.now();
-          effects = await vault.write((tx) => {
+          result.effects = await vault.write((tx) => {
             applyProtocolWrites(tx, writes, now);
             return this.store(tx, outcomes, now);
           });
@@ -119,7 +124,10 @@ export class Receiver {
     }
     this.ack(batch);
     this.processed += batch.length;
-    if (effects) this.announce(effects);
+    const done = result.effects;
+    if (!done) return false;
+    this.announce(done);
+    return done.queuedSends;
   }
 
   private async decrypt(tx: Parameters<typeof decryptMessage>[0], envelope: Envelope): Promise<Outcome> {
@@ -243,7 +251,6 @@ export class Receiver {
   }
 
   private announce(effects: BatchEffects): void {
-    if (effects.queuedSends) this.sends.kick();
     for (const notice of effects.notices) announceIdentityChange(this.ctx, notice);
     const { events, vault } = this.ctx;
     for (const typing of effects.typing) events.emit('conversations.onDidChangeTyping', typing);
