@@ -11,10 +11,15 @@ type Pending =
 /**
  * Mailboxes in SQLite with group commit: while one transaction's fsync runs,
  * the enqueues and acks that arrive wait; when it completes its callers are
- * answered (and recipients' connections told), and everything that waited is
- * written as the next transaction, followed by the next fsync. Concurrent
- * senders thus share transactions and fsyncs, and the fsync never blocks the
- * event loop (see WalSync).
+ * answered, and everything that waited is written as the next transaction,
+ * followed by the next fsync. Concurrent senders thus share transactions and
+ * fsyncs, and the fsync never blocks the event loop (see WalSync).
+ *
+ * Recipients' connections hear of a stored envelope as soon as its
+ * transaction commits, without waiting for the fsync: only the sender's
+ * answer promises durability. (If the relay dies in between, the sender, not
+ * answered, sends again, and the recipient may see the envelope twice, as it
+ * may after any reconnect.)
  */
 export class SqliteMailboxes implements MailboxStore {
   private waiting: Pending[] = [];
@@ -99,6 +104,7 @@ export class SqliteMailboxes implements MailboxStore {
       return;
     }
     if (result.deleted > 0) this.onDeleted(result.deleted);
+    this.announce(batch, result);
     this.syncing = this.durable().then(
       () => this.answer(batch, result),
       (error: unknown) => batch.forEach((pending) => pending.reject(error)),
@@ -111,16 +117,20 @@ export class SqliteMailboxes implements MailboxStore {
   }
 
   private answer(batch: Pending[], result: ReturnType<MailboxWriter['commit']>): void {
-    const stored: Array<[string, QueuedEnvelope]> = [];
     batch.forEach((pending, index) => {
-      if (pending.kind === 'ack') return pending.resolve();
-      const rows = result.enqueued[index] ?? [];
-      pending.resolve(rows.map((row) => row.outcome));
-      rows.forEach((row, k) => {
+      if (pending.kind === 'ack') pending.resolve();
+      else pending.resolve((result.enqueued[index] ?? []).map((row) => row.outcome));
+    });
+  }
+
+  /** Tells the recipients' watchers about each envelope the transaction stored. */
+  private announce(batch: Pending[], result: ReturnType<MailboxWriter['commit']>): void {
+    batch.forEach((pending, index) => {
+      if (pending.kind === 'ack') return;
+      (result.enqueued[index] ?? []).forEach((row, k) => {
         const envelope = pending.items[k]?.envelope;
-        if (row.mailbox && envelope) stored.push([row.mailbox, envelope]);
+        if (row.mailbox && envelope) this.watchers.emit(row.mailbox, { kind: 'envelope', envelope });
       });
     });
-    for (const [mailbox, envelope] of stored) this.watchers.emit(mailbox, { kind: 'envelope', envelope });
   }
 }
