@@ -3,7 +3,11 @@ import type { AttachmentRecord, AttachmentStore, MailboxAddress } from '../types
 import { recipientKey } from '../types';
 import type { Scripts } from './scripts';
 
-/** Attachment metadata in Redis; both keys expire with the attachment, so no sweep is needed. */
+/**
+ * Attachment metadata in Redis. Both keys expire with the attachment; a
+ * sorted set of ids by expiry lets the sweep find expired attachments whose
+ * blob files must go too.
+ */
 export class RedisAttachments implements AttachmentStore {
   constructor(
     private readonly redis: Redis,
@@ -20,6 +24,7 @@ export class RedisAttachments implements AttachmentStore {
       .hset(`${key}:r`, ...recipients)
       .pexpireat(key, record.expiresAt)
       .pexpireat(`${key}:r`, record.expiresAt)
+      .zadd(this.expiryKey(), record.expiresAt, record.id)
       .exec();
   }
 
@@ -48,11 +53,20 @@ export class RedisAttachments implements AttachmentStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.redis.del(this.key(id), `${this.key(id)}:r`);
+    await this.redis.multi().del(this.key(id), `${this.key(id)}:r`).zrem(this.expiryKey(), id).exec();
   }
 
-  async takeExpired(): Promise<string[]> {
-    return [];
+  async takeExpired(now: number): Promise<string[]> {
+    const ids = await this.redis.zrangebyscore(this.expiryKey(), '-inf', now);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.multi().zrem(this.expiryKey(), ...ids);
+    for (const id of ids) pipeline.del(this.key(id), `${this.key(id)}:r`);
+    await pipeline.exec();
+    return ids;
+  }
+
+  private expiryKey(): string {
+    return `${this.prefix}att-expiry`;
   }
 
   private key(id: string): string {

@@ -17,6 +17,7 @@ import type { Redis } from 'ioredis';
  *   P seq                      integer, the order of envelopes across nodes
  *   P conn:<acct>              zset  connection id → lease expiry (ms), for the per-account connection limit
  *   P att:<id>, att:<id>:r     hash  attachment metadata / recipient → fetched (0|1); expire with the attachment
+ *   P att-expiry               zset  attachment id → expiry (ms), for deleting expired blob files
  *
  * Channel P dev:<acct>:<dev> carries events to the node holding the device's
  * connection: a tag byte (ChannelTag) and its payload.

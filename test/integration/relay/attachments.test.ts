@@ -2,16 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/proto';
 import { basicAuthHeader } from '../../../relay/credentials';
 import { RelayClientError } from '../../../relay/testing/client';
 import { registerDevice, type TestDevice } from '../../../relay/testing/devices';
-import { eventually, startTestRelay, type TestRelay } from './harness';
+import { eventually, redisBackend, sqliteBackend, startTestRedis, startTestRelay, type TestRedis, type TestRelay } from './harness';
 import type { RelayOptions } from '../../../relay';
 
 let relay: TestRelay;
 let devices: TestDevice[] = [];
+let redis: TestRedis | undefined;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
 
 afterEach(async () => {
   await Promise.all(devices.map((d) => d.client.close()));
@@ -19,8 +27,10 @@ afterEach(async () => {
   await relay.stop();
 });
 
+let backendOptions: () => RelayOptions = () => ({});
+
 async function setUp(options: RelayOptions = {}) {
-  relay = await startTestRelay(options);
+  relay = await startTestRelay({ ...backendOptions(), ...options });
   devices = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => registerDevice(relay.url, name)));
   const [alice, bob, carol, dave] = devices as [TestDevice, TestDevice, TestDevice, TestDevice];
   return { alice, bob, carol, dave };
@@ -57,7 +67,11 @@ async function create(owner: TestDevice, size: number, recipients: TestDevice[])
   return owner.client.request('createAttachment', { size: BigInt(size), recipients: recipients.map((r) => ({ username: r.username, deviceId: r.deviceId })) });
 }
 
-describe('attachments', () => {
+describe.each([sqliteBackend(), redisBackend(() => redis as TestRedis)])('attachments on $name', (backend) => {
+  beforeAll(() => {
+    backendOptions = backend.options;
+  });
+
   it('uploads once, serves listed recipients, and deletes the blob when every one has fetched it', async () => {
     const { alice, bob, carol, dave } = await setUp();
     const bytes = randomBytes(300_000);
