@@ -162,6 +162,7 @@ export class Receiver {
       outcomes.flatMap((o) => (o.kind === 'content' && o.content.body.case === 'data' ? [hex(o.content.body.value.id)] : o.kind === 'undecryptable' ? [hex(o.envelope.id)] : [])),
     );
     const conversationOf = new Map<string, string>();
+    const incoming: messaging.IncomingRow[] = [];
     for (const outcome of outcomes) {
       if (outcome.kind === 'drop') continue;
       const from = outcome.sender.name;
@@ -197,9 +198,7 @@ export class Receiver {
           const uid = hex(body.value.id);
           if (stored.has(uid)) break;
           stored.add(uid);
-          const sentAt = Number(body.value.timestampMs);
-          const id = messages.insertMessage(tx, { uid, conversationId, authorId: from, direction: 'incoming', body: body.value.body, status: 'received', sentAt, receivedAt: now });
-          effects.added.push(toMessage({ id, uid, conversationId, authorId: from, direction: 'incoming', body: body.value.body, status: 'received', sentAt, receivedAt: now, readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'text'));
+          incoming.push({ uid, conversationId, authorId: from, body: body.value.body, sentAt: Number(body.value.timestampMs), receivedAt: now });
           effects.conversations.add(conversationId);
           const list = delivered.get(from) ?? [];
           list.push(body.value.id);
@@ -225,6 +224,10 @@ export class Receiver {
           // Decrypting it already moved us onto the sender's new session; nothing to store.
           break;
       }
+    }
+    const rowIds = messaging.insertIncoming(tx, incoming);
+    for (const m of incoming) {
+      effects.added.push(toMessage({ ...m, id: rowIds.get(m.uid) ?? 0, direction: 'incoming', status: 'received', readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'text'));
     }
     for (const [recipient, ids] of delivered) {
       for (let start = 0; start < ids.length; start += 1000) {

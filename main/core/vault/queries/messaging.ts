@@ -393,3 +393,32 @@ export function conversationSummaryRow(db: SqlReader, id: string): ConversationS
 export function touchConversation(tx: SqlWriter, id: string, now: number): void {
   tx.run('UPDATE conversations SET updated_at = ? WHERE id = ?', [now, id]);
 }
+
+export interface IncomingRow {
+  uid: string;
+  conversationId: string;
+  authorId: string;
+  body: string | null;
+  sentAt: number;
+  receivedAt: number;
+}
+
+const INCOMING_CHUNK = 32;
+
+/**
+ * Stores received messages a chunk of rows per statement (a received batch is
+ * hundreds of rows; one statement each costs more than the rows themselves).
+ * Returns their row ids by uid.
+ */
+export function insertIncoming(tx: SqlWriter, list: readonly IncomingRow[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (let start = 0; start < list.length; start += INCOMING_CHUNK) {
+    const chunk = list.slice(start, start + INCOMING_CHUNK);
+    tx.run(
+      `INSERT INTO messages (uid, conversation_id, author_id, direction, body, status, sent_at, received_at) VALUES ${chunk.map(() => "(?, ?, ?, 'incoming', ?, 'received', ?, ?)").join(', ')}`,
+      chunk.flatMap((m) => [m.uid, m.conversationId, m.authorId, m.body, m.sentAt, m.receivedAt]),
+    );
+    for (const row of tx.all(`SELECT id, uid FROM messages WHERE uid IN (${placeholders(chunk.length)})`, chunk.map((m) => m.uid))) ids.set(text(row, 'uid'), int(row, 'id'));
+  }
+  return ids;
+}
