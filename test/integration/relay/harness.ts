@@ -70,16 +70,30 @@ export async function startTestRedis(): Promise<TestRedis> {
     await waitForRedis(url);
   }
   const clients: Redis[] = [];
+  const prefixes: string[] = [];
   let count = 0;
   return {
     url,
-    prefix: () => `hearth-test:${process.pid}:${Date.now()}:${count++}:`,
+    prefix() {
+      const prefix = `hearth-test:${process.pid}:${Date.now()}:${count++}:`;
+      prefixes.push(prefix);
+      return prefix;
+    },
     client() {
       const client = new Redis(url);
       clients.push(client);
       return client;
     },
     async stop() {
+      // A shared Redis (CI's) outlives this file: leave nothing of ours in it.
+      if (!server) {
+        const cleaner = new Redis(url);
+        for (const prefix of prefixes) {
+          const keys = [...(await dumpKeyspace(cleaner, prefix)).keys()];
+          if (keys.length > 0) await cleaner.unlink(...keys);
+        }
+        await cleaner.quit();
+      }
       await Promise.allSettled(clients.map((c) => c.quit()));
       if (server) {
         const exited = new Promise((resolve) => server?.once('exit', resolve));
