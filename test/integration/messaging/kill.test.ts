@@ -12,8 +12,6 @@ import { createTestProfile, dm, startRelayProcess, tempRoot, testClientOptions, 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BACKLOG = 2000;
 const KILLS = 20;
-/** Kills land anywhere from connecting to this long after: before, during and after batch commits. */
-const KILL_WINDOW_MS = Number(process.env.KILL_WINDOW_MS ?? 400);
 
 let root: { dir: string; remove(): Promise<void> };
 let relay: RelayProcess;
@@ -34,19 +32,31 @@ afterAll(async () => {
   await root?.remove();
 });
 
-/** Runs the drain fixture; kills it `killAfterMs` after it reports "online" (or lets it finish). */
-function runReceiver(killAfterMs: number | null): Promise<'killed' | 'done'> {
+/**
+ * Runs the drain fixture. With `kill`, it is SIGKILLed at a random moment: after
+ * it connects, and after 0 or 1 stored batches, plus a random 0–25 ms (so the
+ * kill lands before a first commit, inside decrypting or committing a batch,
+ * or between a commit and the next batch). Progress-driven rather than
+ * clock-driven, so it holds on a fast or a slow machine.
+ */
+function runReceiver(kill: boolean): Promise<'killed' | 'done'> {
   return new Promise((resolve, reject) => {
     // One node process (not the tsx wrapper, whose child would outlive a SIGKILL of the wrapper).
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/drain.ts'), receiver.dir, receiver.keyfile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const batchesBeforeKill = Math.random() < 0.4 ? 1 : 0;
+    let online = false;
+    let batches = 0;
+    let armed = kill;
     let out = '';
     let err = '';
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (killAfterMs !== null && out.includes('online')) {
-        killAfterMs = null;
-        setTimeout(() => child.kill('SIGKILL'), Math.random() * KILL_WINDOW_MS);
+      online ||= out.includes('online');
+      batches = out.split('\n').filter((line) => line === 'batch').length;
+      if (armed && online && batches >= batchesBeforeKill) {
+        armed = false;
+        setTimeout(() => child.kill('SIGKILL'), Math.random() * 25);
       }
     });
     child.once('exit', (code, signal) => {
@@ -74,11 +84,11 @@ it(`loses nothing when the receiver is killed ${KILLS} times while draining ${BA
   for (const id of sent) expect(sender.client.getMessage(id).status).not.toBe('pending');
 
   let kills = 0;
-  for (let run = 0; run < KILLS; run += 1) if ((await runReceiver(0)) === 'killed') kills += 1;
+  for (let run = 0; run < KILLS; run += 1) if ((await runReceiver(true)) === 'killed') kills += 1;
   expect(kills).toBeGreaterThanOrEqual(KILLS);
   // The kills fell while the backlog was still draining: not all of it was in before the last one.
   expect(await storedCount()).toBeLessThan(BACKLOG);
-  expect(await runReceiver(null)).toBe('done');
+  expect(await runReceiver(false)).toBe('done');
 
   const client = await Client.open(receiver.dir, { kind: 'keyfile', path: receiver.keyfile }, testClientOptions);
   try {
