@@ -8,7 +8,7 @@ import { createShellEventHandler } from './core-events';
 import { DeepLinkInbox, findHearthLinkInArgv, HEARTH_SCHEME, parseHearthLink } from './deep-links';
 import { CALL_CHANNEL } from './ipc/channels';
 import { createCallHandler, createEventForwarder } from './ipc/contract-ipc';
-import { keychainStatus } from './keychain';
+import { keychainStatus, safeStorageKeychain } from './keychain';
 import { createMainWindow } from './main-window';
 import { buildMenuTemplate } from './menu';
 import { resolveProfileDir } from './profile';
@@ -87,7 +87,7 @@ async function start(): Promise<void> {
     keychainAvailable: keychain.available,
     keychainUnavailableReason: keychain.available ? undefined : keychain.reason,
     defaultRelayUrl: process.env.HEARTH_RELAY_URL ?? 'ws://127.0.0.1:7443',
-  });
+  }, keychain.available ? safeStorageKeychain(safeStorage, process.platform) : undefined);
 
   installSessionGuards(session.defaultSession, { contentSecurityPolicy: csp, downloads });
   // Off for the session too, or Chromium fetches dictionaries for it regardless of the window's preference.

@@ -14,6 +14,7 @@ export function toHearthError(error: unknown): HearthError {
     switch (error.kind) {
       case 'wrong-key':
       case 'wrong-passphrase':
+      case 'keychain-changed': // reset, or its backend changed: the person must unlock another way
         return new HearthError('unauthorized', error.message);
       case 'locked':
         return new HearthError('locked', error.message);

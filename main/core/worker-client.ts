@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
 import { HearthError, ResultFrame, EventFrame, type HearthBridge } from '../../shared/api';
-import { CoreWorkerData, ReadyFrame } from './worker-protocol';
+import { CoreWorkerData, KeychainRequest, ReadyFrame, type KeychainReply, type KeychainService } from './worker-protocol';
 
 /**
  * The shell's handle on the core worker thread: a HearthBridge whose calls go
@@ -16,8 +16,9 @@ export class CoreWorker implements HearthBridge {
   private exited = false;
   readonly ready: Promise<void>;
 
-  constructor(workerPath: string | URL, data: CoreWorkerData) {
-    this.worker = new Worker(workerPath, { workerData: CoreWorkerData.parse(data) });
+  /** `keychain`: the shell's OS keychain (Electron's safeStorage), answered for the worker's vault. */
+  constructor(workerPath: string | URL, data: CoreWorkerData, private readonly keychain?: KeychainService) {
+    this.worker = new Worker(workerPath, { workerData: CoreWorkerData.parse({ ...data, keychainBackend: keychain?.backend }) });
     this.events.setMaxListeners(0);
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('error', reject);
@@ -57,11 +58,27 @@ export class CoreWorker implements HearthBridge {
     return () => this.events.off('*', listener);
   }
 
+  private answerKeychain({ id, op, data }: KeychainRequest): KeychainReply {
+    if (!this.keychain) return { type: 'keychain-reply', id, ok: false, message: 'No OS keychain is reachable from this host.' };
+    try {
+      const result = op === 'wrap' ? this.keychain.encrypt(data) : this.keychain.decrypt(data);
+      return { type: 'keychain-reply', id, ok: true, data: result };
+    } catch {
+      // safeStorage's own message can name the keyring; what matters to the user is that it could not unwrap.
+      return { type: 'keychain-reply', id, ok: false, message: `The OS keychain could not ${op} the vault key; it may have been reset. Use your recovery key.` };
+    }
+  }
+
   async terminate(): Promise<void> {
     await this.worker.terminate();
   }
 
   private onMessage(message: unknown): void {
+    const keychainRequest = KeychainRequest.safeParse(message);
+    if (keychainRequest.success) {
+      this.worker.postMessage(this.answerKeychain(keychainRequest.data));
+      return;
+    }
     const result = ResultFrame.safeParse(message);
     if (result.success) {
       const entry = this.pending.get(result.data.id);

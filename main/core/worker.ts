@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CallFrame, type EventFrame, type ResultFrame } from '../../shared/api';
 import { answerCall } from '../../shared/api/dispatcher';
 import { createCore } from './core';
+import { KeychainProxy } from './keychain-proxy';
 import { CoreWorkerData } from './worker-protocol';
 
 /**
@@ -12,7 +13,9 @@ import { CoreWorkerData } from './worker-protocol';
 const port = parentPort;
 if (!port) throw new Error('main/core/worker.ts must run in a worker thread.');
 
-const core = createCore(CoreWorkerData.parse(workerData));
+const data = CoreWorkerData.parse(workerData);
+const keychain = data.keychainAvailable && data.keychainBackend ? new KeychainProxy(port, data.keychainBackend) : undefined;
+const core = createCore({ ...data, keyProtector: keychain });
 
 core.onEvent((event, payload) => {
   const frame: EventFrame = { type: 'event', event, payload };
@@ -20,6 +23,7 @@ core.onEvent((event, payload) => {
 });
 
 port.on('message', (message: unknown) => {
+  if (keychain?.handleMessage(message)) return;
   const parsed = CallFrame.safeParse(message);
   if (!parsed.success) {
     // The shell is our own code; a malformed frame is a bug, so say so loudly without echoing it.
