@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -69,13 +69,16 @@ export async function run(options: Record<string, string>): Promise<object> {
       captured.push(...envelopes);
       push(envelopes);
     };
-    const profiler = process.env.PIPELINE_PROFILE ? await import('node:inspector/promises').then(async ({ Session }) => { const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.start'); return s; }) : null;
+    const profiler = process.env.PIPELINE_PROFILE ? await startProfiler() : null;
     const t0 = performance.now();
     const drainCpu = process.cpuUsage();
-    await drained.sync({ timeoutMs: 600_000 });
-    const drainCpuMs = cpuMs(process.cpuUsage(drainCpu));
-    if (profiler) { const { profile: p } = await profiler.post('Profiler.stop'); (await import('node:fs')).writeFileSync(process.env.PIPELINE_PROFILE ?? '', JSON.stringify(p)); }
+    drained.start();
+    // Done when every envelope is stored and acked; the receipts sent afterwards are not part of the drain.
+    while (drained.receiver.processed < messages || drained.receiver.busy) await new Promise((resolve) => setTimeout(resolve, 1));
     const drainMs = performance.now() - t0;
+    const drainCpuMs = cpuMs(process.cpuUsage(drainCpu));
+    if (profiler) await profiler.stop(process.env.PIPELINE_PROFILE ?? '');
+    await drained.sync({ timeoutMs: 600_000 });
     const stored = drained.storageUsage().messageCount;
     await drained.close();
     if (stored !== messages) throw new Error(`Drained ${stored} of ${messages} messages.`);
@@ -170,6 +173,22 @@ async function runPeer(spec: string): Promise<void> {
 }
 
 if (process.env.HEARTH_PIPELINE_PEER) await runPeer(process.env.HEARTH_PIPELINE_PEER);
+
+/** PIPELINE_PROFILE=FILE: a CPU profile of the drain (open it in Chrome DevTools). */
+async function startProfiler(): Promise<{ stop(file: string): Promise<void> }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile: cpuProfile } = await session.post('Profiler.stop');
+      await writeFile(file, JSON.stringify(cpuProfile));
+      session.disconnect();
+    },
+  };
+}
 
 async function createProfile(root: string, username: string, relayUrl: string) {
   const dir = path.join(root, username);

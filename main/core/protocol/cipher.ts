@@ -1,7 +1,6 @@
 import {
   CiphertextMessageType,
   PreKeySignalMessage,
-  SessionRecord,
   signalDecrypt,
   signalDecryptPreKey,
   SignalMessage,
@@ -44,8 +43,8 @@ export async function encryptInOperation(
   to: DeviceAddress,
   content: Uint8Array,
 ): Promise<CiphertextMessage> {
-  const bytes = await tx.getSession(to);
-  if (bytes === null || !SessionRecord.deserialize(toLibsignalBytes(bytes)).hasCurrentState(new Date(tx.now()))) {
+  const record = await tx.getSessionRecord(to);
+  if (record === null || !record.hasCurrentState(new Date(tx.now()))) {
     throw new ProtocolError('no-session', 'No session with this device; fetch its prekey bundle first.', { address: to });
   }
   return signalEncrypt(padContent(content), toProtocolAddress(to), toProtocolAddress(tx.localAddress), stores.session, stores.identity, new Date(tx.now()));
@@ -87,7 +86,7 @@ export async function decryptMessage(tx: ProtocolTransaction, from: DeviceAddres
       } else {
         const parsed = parse(SignalMessage.deserialize, message.body, from);
         // libsignal reports a missing session as a Generic error; find out ourselves.
-        if ((await tx.getSession(from)) === null) {
+        if (!(await tx.hasSession(from))) {
           throw new ProtocolError('no-session', 'A message arrived for a session this device does not have.', { address: from });
         }
         padded = await signalDecrypt(parsed, remote, local, stores.session, stores.identity);

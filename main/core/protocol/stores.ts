@@ -66,42 +66,26 @@ function missingPreKey(what: string): ProtocolError {
   return new ProtocolError('invalid-prekey', `The message names a ${what} this device does not have (already used, rotated away, or never ours).`);
 }
 
-/**
- * The record each serialized session came from. A batch of messages from one
- * sender reads back the bytes the previous decrypt just wrote; handing back
- * that record skips a deserialization per message (libsignal copies what it
- * is given, so sharing the object is safe).
- */
-const recordsBySerialization = new WeakMap<Uint8Array, SessionRecord>();
-
 class TransactionSessionStore extends SessionStore {
   constructor(private readonly tx: ProtocolTransaction) {
     super();
   }
 
   async saveSession(address: ProtocolAddress, record: SessionRecord): Promise<void> {
-    return guarded(this.tx, async () => {
-      const bytes = record.serialize();
-      recordsBySerialization.set(bytes, record);
-      this.tx.putSession(toDeviceAddress(address), bytes);
-    });
+    return guarded(this.tx, async () => this.tx.putSessionRecord(toDeviceAddress(address), record));
   }
 
   async getSession(address: ProtocolAddress): Promise<SessionRecord | null> {
-    return guarded(this.tx, async () => {
-      const bytes = await this.tx.getSession(toDeviceAddress(address));
-      if (bytes === null) return null;
-      return recordsBySerialization.get(bytes) ?? SessionRecord.deserialize(toLibsignalBytes(bytes));
-    });
+    return guarded(this.tx, () => this.tx.getSessionRecord(toDeviceAddress(address)));
   }
 
   async getExistingSessions(addresses: ProtocolAddress[]): Promise<SessionRecord[]> {
     return guarded(this.tx, async () => {
       const records: SessionRecord[] = [];
       for (const address of addresses) {
-        const bytes = await this.tx.getSession(toDeviceAddress(address));
-        if (bytes === null) throw new ProtocolError('no-session', 'No session with one of the recipient devices.', { address: toDeviceAddress(address) });
-        records.push(SessionRecord.deserialize(toLibsignalBytes(bytes)));
+        const record = await this.tx.getSessionRecord(toDeviceAddress(address));
+        if (record === null) throw new ProtocolError('no-session', 'No session with one of the recipient devices.', { address: toDeviceAddress(address) });
+        records.push(record);
       }
       return records;
     });

@@ -1,4 +1,4 @@
-import { IdentityKeyPair } from '@signalapp/libsignal-client';
+import { IdentityKeyPair, SessionRecord } from '@signalapp/libsignal-client';
 import { toLibsignalBytes } from './bytes';
 import { ProtocolError } from './errors';
 import type { IdentityChangeNotice } from './identity';
@@ -75,6 +75,23 @@ interface UndoEntry {
   readonly previous: PendingEntry | undefined;
 }
 
+/**
+ * A session libsignal saved in this transaction, kept as the record and
+ * serialized only when bytes are needed (the commit's write, or a caller
+ * reading bytes). A batch of messages from one sender saves the session once
+ * per message; only the last one reaches storage, so only it is serialized.
+ */
+class PendingSession {
+  private bytes: Uint8Array | undefined;
+  constructor(readonly record: SessionRecord) {}
+  serialized(): Uint8Array {
+    this.bytes ??= this.record.serialize();
+    return this.bytes;
+  }
+}
+
+type SessionValue = Uint8Array | PendingSession;
+
 function noRemove(what: string): () => ProtocolWrite {
   return () => {
     throw new ProtocolError('misuse', `${what} cannot be removed through the protocol layer.`);
@@ -88,10 +105,10 @@ const slots = {
     put: (account) => ({ kind: 'local-account.put', account }),
     remove: noRemove('The local account'),
   }),
-  session: (address: DeviceAddress): Slot<Uint8Array> => ({
-    key: `session:${JSON.stringify([address.name, address.deviceId])}`,
+  session: (address: DeviceAddress): Slot<SessionValue> => ({
+    key: `session:${address.deviceId}:${address.name}`,
     load: (storage) => storage.getSession(address),
-    put: (record) => ({ kind: 'session.put', address, record }),
+    put: (value) => (value instanceof PendingSession ? { kind: 'session.put', address, get record() { return value.serialized(); } } : { kind: 'session.put', address, record: value }),
     remove: () => ({ kind: 'session.remove', address }),
   }),
   identity: (name: string): Slot<IdentityRecord> => ({
@@ -352,12 +369,32 @@ export class ProtocolTransaction {
     this.write(slots.localAccount(), account);
   }
 
-  getSession(address: DeviceAddress): Promise<Uint8Array | null> {
-    return this.read(slots.session(address));
+  async getSession(address: DeviceAddress): Promise<Uint8Array | null> {
+    const value = await this.read(slots.session(address));
+    return value instanceof PendingSession ? value.serialized() : value;
   }
 
   putSession(address: DeviceAddress, record: Uint8Array): void {
     this.write(slots.session(address), record);
+  }
+
+  /**
+   * The session as a libsignal record, for libsignal's own store callbacks:
+   * a record saved earlier in the batch is handed back as is (libsignal copies
+   * what it is given), so neither side pays for a round trip through bytes.
+   */
+  async getSessionRecord(address: DeviceAddress): Promise<SessionRecord | null> {
+    const value = await this.read(slots.session(address));
+    if (value === null) return null;
+    return value instanceof PendingSession ? value.record : SessionRecord.deserialize(toLibsignalBytes(value));
+  }
+
+  async hasSession(address: DeviceAddress): Promise<boolean> {
+    return (await this.read(slots.session(address))) !== null;
+  }
+
+  putSessionRecord(address: DeviceAddress, record: SessionRecord): void {
+    this.write(slots.session(address), new PendingSession(record));
   }
 
   removeSession(address: DeviceAddress): void {
