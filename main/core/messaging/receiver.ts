@@ -226,7 +226,8 @@ export class Receiver {
       }
     }
     const rowIds = messaging.insertIncoming(tx, incoming);
-    for (const m of incoming) {
+    // Event payloads only when someone listens (the CLI and a backlog drain have no one).
+    if (this.ctx.events.wanted) for (const m of incoming) {
       effects.added.push(toMessage({ ...m, id: rowIds.get(m.uid) ?? 0, direction: 'incoming', status: 'received', readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'text'));
     }
     for (const [recipient, ids] of delivered) {
