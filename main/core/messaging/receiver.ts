@@ -87,8 +87,11 @@ export class Receiver {
         kick = (await this.receiveBatch(batch)) || kick;
         this.lastFailure = null;
       } catch (error) {
-        // Nothing of the batch was kept or acked; the relay delivers it again on the next connection.
+        // Nothing of the batch was kept or acked. The relay does not push in-flight envelopes
+        // twice on one connection, so start a new one: it delivers them again.
         this.lastFailure = error;
+        this.queue = [];
+        this.ctx.connection.recycle();
       }
     }
     if (kick && !this.stopped) this.sends.kick();

@@ -1,7 +1,7 @@
 import { HearthError, type Message } from '../../../shared/api';
 import { randomBytes } from 'node:crypto';
 import { EnvelopeType } from '../../../shared/proto/gen/hearth/v1/relay_pb';
-import { encryptMessage, hasUsableSession } from '../protocol';
+import { encryptMessage, hasUsableSession, isProtocolError } from '../protocol';
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { messages, messaging, outbox, protocol as protocolRows } from '../vault';
 import { encodeData, encodeTyping, hex, newMessageId, TypingAction } from './content';
@@ -35,9 +35,15 @@ export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversa
       const ready = devices.length > 0 && !ctx.vault.read((db) => messaging.outboxEntriesFor(db, recipient, 'session-reset').length > 0);
       for (const deviceId of devices) if (!ready || !(await hasUsableSession(tx, { name: recipient, deviceId }))) return [];
       const out = [];
-      for (const deviceId of devices) {
-        const ciphertext = await encryptMessage(tx, { name: recipient, deviceId }, payload);
-        out.push({ deviceId, envelopeType: ciphertext.type === 'prekey' ? EnvelopeType.PREKEY_MESSAGE : EnvelopeType.CIPHERTEXT, ciphertext: ciphertext.body });
+      try {
+        for (const deviceId of devices) {
+          const ciphertext = await encryptMessage(tx, { name: recipient, deviceId }, payload);
+          out.push({ deviceId, envelopeType: ciphertext.type === 'prekey' ? EnvelopeType.PREKEY_MESSAGE : EnvelopeType.CIPHERTEXT, ciphertext: ciphertext.body });
+        }
+      } catch (error) {
+        if (isProtocolError(error, 'untrusted-identity')) throw error;
+        // Anything else: the message is still stored, and the outbox prepares it the long way.
+        return [];
       }
       return out;
     },

@@ -104,6 +104,14 @@ export class RelayConnection {
     if (wasRunning) this.start();
   }
 
+  /**
+   * Drops the current connection and reconnects after the usual backoff: the
+   * relay pushes again whatever was not acked (used when a batch could not be stored).
+   */
+  recycle(): void {
+    if (this.running) this.socket?.terminate();
+  }
+
   /** Reconnect now instead of waiting out the backoff (e.g. the network came back). */
   reconnectNow(): void {
     if (!this.running || this.status.state !== 'offline') return;
