@@ -74,7 +74,7 @@ export async function run(options: Record<string, string>): Promise<object> {
     const drainCpu = process.cpuUsage();
     drained.start();
     // Done when every envelope is stored and acked; the receipts sent afterwards are not part of the drain.
-    while (drained.receiver.processed < messages || drained.receiver.busy) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (drained.receiver.processed < messages || drained.receiver.busy) await new Promise((resolve) => setTimeout(resolve, 5));
     const drainMs = performance.now() - t0;
     const drainCpuMs = cpuMs(process.cpuUsage(drainCpu));
     if (profiler) await profiler.stop(process.env.PIPELINE_PROFILE ?? '');
@@ -83,7 +83,11 @@ export async function run(options: Record<string, string>): Promise<object> {
     await drained.close();
     if (stored !== messages) throw new Error(`Drained ${stored} of ${messages} messages.`);
 
-    const raw = await rawDecrypt(before, receiver.keyfile, captured);
+    // The baseline three times from the same starting state; the median run counts (the machine may be shared).
+    const rawRuns = [];
+    for (let i = 0; i < 3; i += 1) rawRuns.push(await rawDecrypt(before, receiver.keyfile, captured));
+    const raw = [...rawRuns].sort((x, y) => x.wallMs - y.wallMs)[1] ?? rawRuns[0];
+    if (!raw) throw new Error('no baseline run');
 
     // Latency: both online, one message at a time. The recipient runs in its own process (as it
     // would on another machine) and reports each message once it is stored durably.
