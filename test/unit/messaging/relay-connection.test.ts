@@ -63,3 +63,43 @@ describe('relay connection', () => {
     expect(retries.slice(0, 4)).toEqual([20, 40, 80, 80]);
   });
 });
+
+describe('keep-alive', () => {
+  it('drops a connection whose relay stops answering, and reconnects', async () => {
+    // A stand-in relay that signs anyone in and then, on the first connection, ignores every ping.
+    const { WebSocketServer } = await import('ws');
+    const { decodeFrame, encodeFrame } = await import('../../../shared/proto');
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    let connections = 0;
+    server.on('connection', (socket) => {
+      const mute = ++connections === 1;
+      socket.on('message', (data: Buffer) => {
+        const frame = decodeFrame(data);
+        if (frame.kind.case !== 'request') return;
+        const request = frame.kind.value;
+        if (request.body.case === 'authenticate') {
+          socket.send(encodeFrame({ kind: { case: 'response', value: { id: request.id, body: { case: 'authenticate', value: { accountId: 'a', ecPrekeys: 100, kyberPrekeys: 100 } } } } }));
+        } else if (request.body.case === 'ping' && !mute) {
+          socket.send(encodeFrame({ kind: { case: 'response', value: { id: request.id, body: { case: 'ping', value: { serverTimeMs: 1n } } } } }));
+        }
+      });
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const states: string[] = [];
+    const connection = new RelayConnection(
+      { url: `ws://127.0.0.1:${port}`, credentials: { username: 'k_user', deviceId: 1, authSecret: new Uint8Array(32) }, keepAliveMs: 50, requestTimeoutMs: 100, initialBackoffMs: 20 },
+      { onStatus: (s) => states.push(s.state) },
+    );
+    connection.start();
+    const deadline = Date.now() + 5000;
+    while (connections < 2 || !connection.isOnline) {
+      if (Date.now() > deadline) throw new Error(`no reconnect: ${states.join(',')}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    connection.stop();
+    server.close();
+    expect(states.slice(0, 5)).toEqual(['connecting', 'online', 'offline', 'connecting', 'online']);
+  });
+});
