@@ -99,6 +99,41 @@ describe('send pipeline', () => {
   });
 });
 
+describe('receive pipeline', () => {
+  it('stores messages that arrive out of order, in the order they were sent', async () => {
+    const { client: gail } = await profile('gail');
+    const { client: hugo } = await profile('hugo');
+    await gail.addContact('hugo');
+    await gail.send(dm('hugo'), 'hello');
+    await eventually(() => expect(hugo.messagePage(dm('gail')).messages).toHaveLength(1));
+    // Hugo's side sees each pushed batch backwards: later ratchet steps before earlier ones.
+    const push = hugo.receiver.push.bind(hugo.receiver);
+    hugo.receiver.push = (envelopes) => push([...envelopes].reverse());
+    hugo.connection.stop();
+    for (const text of ['one', 'two', 'three', 'four']) await gail.send(dm('hugo'), text);
+    await eventually(() => expect(gail.messagePage(dm('hugo')).messages.every((m) => m.status !== 'pending')).toBe(true));
+    hugo.start();
+    await hugo.sync();
+    expect(hugo.messagePage(dm('gail')).messages.map((m) => [m.kind, m.body])).toEqual(['hello', 'one', 'two', 'three', 'four'].map((b) => ['text', b]));
+  });
+
+  it('turns an envelope that cannot be decrypted into a placeholder and keeps going', async () => {
+    const { client: ivan } = await profile('ivan');
+    const { client: june } = await profile('june');
+    const { registerDevice, submissionId } = await import('../../../relay/testing/devices');
+    const mallory = await registerDevice(relay.url, 'mallory', { prekeys: 5 });
+    await mallory.client.request('send', { envelopes: [{ username: 'june', deviceId: 1, type: 1, content: new Uint8Array(64).fill(7), submissionId: submissionId() }] });
+    await ivan.addContact('june');
+    await ivan.send(dm('june'), 'after the garbage');
+    await eventually(() => expect(june.messagePage(dm('ivan')).messages.map((m) => m.body)).toEqual(['after the garbage']));
+    await eventually(() => expect(june.messagePage(dm('mallory')).messages.map((m) => m.kind)).toEqual(['decrypt-failed']));
+    // The reset reached mallory's device: a fresh session, started from its bundle.
+    await mallory.client.waitForEnvelopes(1);
+    expect(mallory.client.envelopes[0]?.type).toBe(2);
+    await mallory.client.close();
+  });
+});
+
 describe('prekeys', () => {
   it('replenishes one-time prekeys when the relay says they run low', async () => {
     // This relay calls fewer than 150 "low": a new profile's 100 are low at once.
