@@ -43,7 +43,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const clientOptions: ClientOptions = { connection: { initialBackoffMs: 50, maxBackoffMs: 500 } };
 
 export async function run(options: Record<string, string>): Promise<object> {
-  const messages = Number(options.messages ?? flagValue('--messages') ?? 10_000);
+  const messages = Number(options.messages ?? 10_000);
   const latencySamples = Number(options['latency-samples'] ?? 300);
   const root = await mkdtemp(path.join(tmpdir(), 'hearth-bench-pipeline-'));
   const relay = await startRelay(path.join(root, 'relay'), messages + 1000);
@@ -339,13 +339,6 @@ class MemoryStores {
       async markKyberPreKeyUsed() {}
     })();
   }
-}
-
-/** bench/run.ts passes `--messages=N` through; `--messages N` (space) reaches us only in argv. */
-function flagValue(flag: string): string | undefined {
-  const at = process.argv.indexOf(flag);
-  const value = at >= 0 ? process.argv[at + 1] : undefined;
-  return value !== undefined && /^\d+$/.test(value) ? value : undefined;
 }
 
 function percentile(values: readonly number[], p: number): number {
