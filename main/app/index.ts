@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
-import { HearthClient } from '../../shared/api';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, session, shell } from 'electron';
+import { events, HearthClient } from '../../shared/api';
 import { CoreWorker } from '../core/worker-client';
 import { APP_ENTRY_URL, appOriginFor } from './app-origin';
 import { createShellEventHandler } from './core-events';
@@ -11,6 +11,7 @@ import { createCallHandler, createEventForwarder } from './ipc/contract-ipc';
 import { keychainStatus, safeStorageKeychain } from './keychain';
 import { createMainWindow } from './main-window';
 import { buildMenuTemplate } from './menu';
+import { DesktopNotifier } from './notifications';
 import { resolveProfileDir } from './profile';
 import { APP_SCHEME_PRIVILEGES, createRendererHandler } from './renderer-protocol';
 import { contentSecurityPolicy } from './security/csp';
@@ -139,6 +140,19 @@ async function start(): Promise<void> {
     (count) => unread.update(count.total),
     () => undefined,
   );
+
+  // New messages while the window is in the background, saying no more than the person's setting allows.
+  const notifier = new DesktopNotifier({ isSupported: () => Notification.isSupported(), create: (content) => new Notification(content) }, showMainWindow);
+  const client = new HearthClient(core);
+  core.subscribeAll((event, payload) => {
+    const added = event === 'messages.onDidAdd' ? events['messages.onDidAdd'].safeParse(payload) : null;
+    const message = added?.success ? added.data.message : null;
+    if (!message || message.direction !== 'incoming' || message.kind !== 'text' || liveMainWindow()?.isFocused()) return;
+    void Promise.all([client.call('settings.get', {}), client.call('conversations.get', { conversationId: message.conversationId })]).then(([settings, conversation]) => {
+      const content = settings.notificationContent;
+      notifier.notify({ title: content === 'none' ? APP_NAME : conversation.title, body: content === 'name-and-message' && message.body ? message.body : 'New message' });
+    }, () => undefined);
+  });
 
   app.on('activate', showMainWindow);
   app.on('window-all-closed', () => {
