@@ -12,6 +12,14 @@ import { forgetAccount, startRelayProcess, type RelayProcess } from './support/r
 
 test.describe.configure({ mode: 'serial' });
 
+/** The page globals the notification test touches (the specs compile without the DOM library). */
+interface NotificationGlobals {
+  Notification: { new (title: string, options?: { body?: string }): unknown; permission: string; requestPermission(): Promise<string> };
+  shown: Array<{ title: string; body: string }>;
+  document: { dispatchEvent(event: unknown): boolean };
+  Event: new (type: string) => unknown;
+}
+
 const NEW_PASSPHRASE = 'harbor maple quartz thimble';
 
 let relay: RelayProcess;
@@ -296,6 +304,70 @@ test('settings: theme, notifications, auto-lock, relay, storage, about; kept acr
   await page.getByRole('button', { name: 'Privacy and security' }).click();
   await expect(main.getByLabel('Lock automatically after')).toHaveValue('15');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});
+
+test('notifications in the background say only what the setting allows', async () => {
+  const { page } = bob;
+  await page.context().grantPermissions(['notifications'], { origin: bob.host.origin });
+  // Record what the app asks the browser to show, and put the window in the background.
+  await page.evaluate(() => {
+    const g = globalThis as unknown as NotificationGlobals;
+    const Real = g.Notification;
+    g.shown = [];
+    g.Notification = Object.assign(
+      function (title: string, options?: { body?: string }) {
+        g.shown.push({ title, body: options?.body ?? '' });
+        return new Real(title, options);
+      },
+      { permission: Real.permission, requestPermission: Real.requestPermission.bind(Real) },
+    ) as unknown as NotificationGlobals['Notification'];
+    Object.defineProperty(g.document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    g.document.dispatchEvent(new g.Event('visibilitychange'));
+  });
+  const shown = () => page.evaluate(() => (globalThis as unknown as NotificationGlobals).shown);
+
+  await openChat(alice.page, 'bob');
+  await send(alice.page, 'The surprise party is on Friday');
+  await expect.poll(shown, { timeout: 20_000 }).toEqual([{ title: 'alice', body: 'The surprise party is on Friday' }]);
+
+  for (const [choice, expected] of [
+    ['Name only', { title: 'alice', body: 'New message' }],
+    ['No name or message', { title: 'Hearth', body: 'New message' }],
+  ] as const) {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Notifications' }).click();
+    await page.getByRole('main').getByRole('radio', { name: choice }).check();
+    await expect(page.getByRole('main').getByRole('radio', { name: choice })).toBeChecked();
+    const before = (await shown()).length;
+    await send(alice.page, `Another secret (${choice})`);
+    await expect.poll(async () => (await shown()).slice(before), { timeout: 20_000 }).toEqual([expected]);
+  }
+  await page.getByRole('button', { name: 'Chats' }).click();
+  await page.evaluate(() => {
+    const g = globalThis as unknown as NotificationGlobals;
+    Object.defineProperty(g.document, 'visibilityState', { configurable: true, get: () => 'visible' });
+    g.document.dispatchEvent(new g.Event('visibilitychange'));
+  });
+});
+
+test('auto-lock locks after the chosen idle time', async () => {
+  const { page } = alice;
+  await page.clock.install();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Privacy and security' }).click();
+  await page.getByRole('main').getByLabel('Lock automatically after').selectOption({ label: '1 minute idle' });
+  await page.clock.fastForward(30_000);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await page.clock.fastForward(40_000);
+  await expect(page.getByRole('heading', { level: 1, name: 'Hearth is locked' })).toBeVisible();
+
+  await page.getByLabel('Passphrase').fill(STRONG_PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Privacy and security' }).click();
+  await page.getByRole('main').getByLabel('Lock automatically after').selectOption({ label: 'Never' });
+  await expect(page.getByRole('main').getByLabel('Lock automatically after')).toHaveValue('never');
 });
 
 test('change the passphrase, show a new recovery key, and unlock with it', async () => {

@@ -213,6 +213,7 @@ export const en = {
   'settings.lock.now': 'Lock now',
   'settings.autoLock': 'Lock automatically after',
   'settings.autoLock.never': 'Never',
+  'settings.autoLock.minute': '1 minute idle',
   'settings.autoLock.minutes': '{minutes} minutes idle',
   'settings.protection.title': 'Protection of your history',
   'settings.protection.passphrase': 'Your history is protected by a passphrase.',

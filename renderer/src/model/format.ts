@@ -24,6 +24,18 @@ export function avatarHue(name: string): number {
   return hash % 8;
 }
 
+/** Building an Intl formatter costs far more than using one; a chat list formats hundreds of times. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function sameDay(a: number, b: number): boolean {
   const x = new Date(a);
   const y = new Date(b);
@@ -37,7 +49,7 @@ export function dayKey(time: number): string {
 }
 
 export function formatClock(time: number, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(time);
+  return dateFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(time);
 }
 
 /** "Today", "Yesterday", a weekday within the week, else the date. `labels` carries the translated words. */
@@ -45,17 +57,17 @@ export function formatDay(time: number, now: number, labels: { today: string; ye
   if (sameDay(time, now)) return labels.today;
   if (sameDay(time, now - 24 * 60 * 60 * 1000)) return labels.yesterday;
   const age = now - time;
-  if (age > 0 && age < 6 * 24 * 60 * 60 * 1000) return new Intl.DateTimeFormat(locale, { weekday: 'long' }).format(time);
+  if (age > 0 && age < 6 * 24 * 60 * 60 * 1000) return dateFormat(locale, { weekday: 'long' }).format(time);
   const sameYear = new Date(time).getFullYear() === new Date(now).getFullYear();
-  return new Intl.DateTimeFormat(locale, sameYear ? { weekday: 'short', month: 'long', day: 'numeric' } : { year: 'numeric', month: 'long', day: 'numeric' }).format(time);
+  return dateFormat(locale, sameYear ? { weekday: 'short', month: 'long', day: 'numeric' } : { year: 'numeric', month: 'long', day: 'numeric' }).format(time);
 }
 
 /** The time beside a chat in the list: the clock today, the weekday this week, else a short date. */
 export function formatListTime(time: number, now: number, locale?: string): string {
   if (sameDay(time, now)) return formatClock(time, locale);
   const age = now - time;
-  if (age > 0 && age < 6 * 24 * 60 * 60 * 1000) return new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(time);
-  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(time);
+  if (age > 0 && age < 6 * 24 * 60 * 60 * 1000) return dateFormat(locale, { weekday: 'short' }).format(time);
+  return dateFormat(locale, { month: 'short', day: 'numeric' }).format(time);
 }
 
 /** Bytes in the largest unit that keeps the number at least 1 (1 KB = 1,000 bytes, as file managers show). */

@@ -66,20 +66,20 @@ export class MessengerStore extends Observable<MessengerState> {
 
   async load(): Promise<void> {
     try {
-      const [account, settings, connection, conversations, contacts] = await Promise.all([
-        this.client.call('account.get', {}),
-        this.client.call('settings.get', {}),
-        this.client.call('connection.getState', {}),
-        this.client.call('conversations.list', {}),
-        this.client.call('contacts.list', {}),
-      ]);
+      // The chat list first, alone: it is what the person waits for after unlocking.
+      const list = this.client.call('conversations.list', {});
+      const rest = Promise.all([this.client.call('account.get', {}), this.client.call('settings.get', {}), this.client.call('connection.getState', {}), this.client.call('contacts.list', {})]);
+      const { conversations } = await list;
       // Events that arrived while loading are newer than the list: keep them.
-      const merged = new Map(conversations.conversations.map((c) => [c.id, c]));
+      const merged = new Map(conversations.map((c) => [c.id, c]));
       for (const [id, c] of this.byId) if (!merged.has(id) || merged.get(id)!.updatedAt < c.updatedAt) merged.set(id, c);
       this.byId = merged;
+      this.update({ loaded: true, loadError: null, conversations: sortConversations(merged.values()) });
+
+      const [account, settings, connection, contacts] = await rest;
       const contactMap = new Map(contacts.contacts.map((c) => [c.id, c]));
       for (const [id, c] of this.state.contacts) if (!contactMap.has(id)) contactMap.set(id, c);
-      this.update({ loaded: true, loadError: null, account, settings, connection, conversations: sortConversations(merged.values()), contacts: contactMap });
+      this.update({ account, settings, connection, contacts: contactMap });
     } catch (error) {
       this.update({ loadError: HearthError.from(error).message });
     }

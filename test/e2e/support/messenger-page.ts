@@ -55,7 +55,9 @@ export function chatRow(page: Page, title: string) {
   return page.getByRole('list', { name: 'Chats' }).getByRole('button').filter({ hasText: title });
 }
 
+/** Opens a chat from the list, coming back from Settings first if need be. */
 export async function openChat(page: Page, title: string): Promise<void> {
+  if (!(await page.getByRole('region', { name: 'Chats' }).isVisible())) await page.getByRole('button', { name: 'Chats', exact: true }).click();
   await chatRow(page, title).click();
   await expect(conversationHeader(page)).toContainText(title);
 }

@@ -41,7 +41,7 @@ export function SecuritySettings({ app, messenger }: { app: AppStore; messenger:
           >
             {AUTO_LOCK_CHOICES.map((minutes) => (
               <option key={minutes ?? 'never'} value={minutes ?? 'never'}>
-                {minutes === null ? t('settings.autoLock.never') : t('settings.autoLock.minutes', { minutes })}
+                {minutes === null ? t('settings.autoLock.never') : minutes === 1 ? t('settings.autoLock.minute') : t('settings.autoLock.minutes', { minutes })}
               </option>
             ))}
           </select>
