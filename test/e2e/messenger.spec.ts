@@ -356,6 +356,8 @@ test('auto-lock locks after the chosen idle time', async () => {
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByRole('button', { name: 'Privacy and security' }).click();
   await page.getByRole('main').getByLabel('Lock automatically after').selectOption({ label: '1 minute idle' });
+  // The select shows the stored value once the core has it; the idle timer starts from there.
+  await expect(page.getByRole('main').getByLabel('Lock automatically after')).toHaveValue('1');
   await page.clock.fastForward(30_000);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await page.clock.fastForward(40_000);

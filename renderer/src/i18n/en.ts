@@ -22,6 +22,7 @@ export const en = {
   'connection.relay.online': 'Connected to the relay',
   'connection.relay.connecting': 'Connecting to the relay…',
   'connection.relay.offline': 'Not connected to the relay',
+  'connection.relay.queued': 'Messages you send go out when it is back.',
 
   'error.title': 'Hearth could not load',
   'error.retry': 'Try again',

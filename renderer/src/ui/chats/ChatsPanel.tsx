@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type ReactElement } from 'react';
 import { t } from '../../i18n';
 import type { MessengerStore } from '../../state/messenger-store';
+import { useStore } from '../../state/use-store';
 import { Icon } from '../Icon';
 import { ConversationList } from './ConversationList';
 import { SearchResults } from './SearchResults';
@@ -23,6 +24,7 @@ export function ChatsPanel({ messenger, onNewConversation, newConversationHint }
           <Icon name="compose" />
         </button>
       </header>
+      <RelayStatus messenger={messenger} />
       <div role="search" className="search-field">
         <label htmlFor={searchId} className="visually-hidden">
           {t('chats.search.label')}
@@ -49,5 +51,16 @@ export function ChatsPanel({ messenger, onNewConversation, newConversationHint }
       </div>
       <div className="list-panel__body">{searching ? <SearchResults messenger={messenger} query={query} onChosen={() => undefined} /> : <ConversationList messenger={messenger} />}</div>
     </section>
+  );
+}
+
+/** Says so while the core cannot reach the relay: messages wait in the outbox until it can. */
+function RelayStatus({ messenger }: { messenger: MessengerStore }): ReactElement {
+  const { connection } = useStore(messenger);
+  const offline = connection !== null && connection.state !== 'online';
+  return (
+    <p className={offline ? 'relay-status relay-status--visible' : 'relay-status'} role="status">
+      {offline ? (connection.state === 'connecting' ? t('connection.relay.connecting') : `${t('connection.relay.offline')}${connection.lastError ? `: ${connection.lastError}` : ''}. ${t('connection.relay.queued')}`) : ''}
+    </p>
   );
 }

@@ -7,12 +7,22 @@ import { ConversationRow } from './ConversationRow';
 
 /** The chats, most recent first; arrow keys move between them, Enter opens one. */
 export function ConversationList({ messenger }: { messenger: MessengerStore }): ReactElement {
-  const { conversations, activeConversationId, typing, loaded } = useStore(messenger);
+  const { conversations, activeConversationId, typing, loaded, loadError } = useStore(messenger);
   const now = useMinuteClock();
   const activeIndex = conversations.findIndex((c) => c.id === activeConversationId);
   const roving = useRovingFocus(conversations.length, Math.max(0, activeIndex), 'vertical');
   const open = useCallback((id: string) => messenger.openConversation(id), [messenger]);
 
+  if (loadError) {
+    return (
+      <div className="list-panel__empty" role="alert">
+        <p className="list-panel__empty-body">{loadError}</p>
+        <button type="button" className="button button--secondary button--small" onClick={() => void messenger.load()}>
+          {t('error.retry')}
+        </button>
+      </div>
+    );
+  }
   if (!loaded) return <p className="list-panel__empty-body">{t('app.loading')}</p>;
   if (conversations.length === 0) {
     return (
