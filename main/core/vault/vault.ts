@@ -29,7 +29,7 @@ import { formatRecoveryKey, newRecoverySecret } from './recovery-key';
 import { SCHEMA_VERSION, migrations } from './schema';
 import { listStatements } from './queries/conversations';
 import { pageStatements } from './queries/messages';
-import { searchStatements } from './queries/search';
+import { searchStatements, tidySearchIndex } from './queries/search';
 import { writeSnapshot } from './snapshot';
 import { SqlDatabase, type SqlReader, type SqlWriter } from './sqlite';
 import fs from 'node:fs';
@@ -302,6 +302,7 @@ export class Vault {
   /** The synchronous half: snapshot image + next journal; commits after this go to the next generation. */
   private startNextGeneration(key: Buffer): void {
     const db = this.requireOpen();
+    tidySearchIndex(db);
     const image = db.export();
     this.writer.syncNow();
     const vaultId = vaultIdOf(this.keyHeader);

@@ -99,6 +99,34 @@ describe('typed queries', () => {
     await vault.close();
   });
 
+  it('compaction merges a fragmented search index into one segment, and every search finds the same messages', async () => {
+    const { vault, dir, keyFile } = await keyfileVault();
+    const c = await seedConversation(vault);
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
+    // One transaction each: every one adds an index segment, as single messages arriving do.
+    const segments = () => vault.read((db) => db.get('SELECT count(*) AS n FROM messages_fts_segdir')?.n as number);
+    for (let n = 0; segments() <= search.MAX_SEARCH_SEGMENTS && n < 5000; n += 100) {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) => {
+          const i = n + j;
+          return vault.write((tx) => void messages.insertMessage(tx, message(c, i + 1, `${words[i % 5]} and ${words[(i * 3) % 5]} number${i % 7}`)));
+        }),
+      );
+    }
+    const queries = ['alpha', 'bravo delta', '"and delta"', 'number3', 'charlie number6'];
+    const results = () => queries.map((q) => vault.read((db) => search.searchMessages(db, q, { limit: 1000 })).map((h) => h.uid));
+    const before = results();
+    expect(before.every((r) => r.length > 0)).toBe(true);
+    expect(segments()).toBeGreaterThan(search.MAX_SEARCH_SEGMENTS);
+    await vault.compact();
+    expect(segments()).toBe(1);
+    expect(results()).toEqual(before);
+    await vault.close();
+    const reopened = await Vault.open(dir, { kind: 'keyfile', path: keyFile }, { idleCompactMs: null });
+    expect(queries.map((q) => reopened.read((db) => search.searchMessages(db, q, { limit: 1000 })).map((h) => h.uid))).toEqual(before);
+    await reopened.close();
+  });
+
   it('keeps contacts, identity changes and verification', async () => {
     const { vault } = await keyfileVault();
     await seedConversation(vault, 'carol');
