@@ -99,10 +99,6 @@ export class MessengerStore extends Observable<MessengerState> {
     return this.byId.get(conversationId);
   }
 
-  contactFor(conversation: ConversationSummary | undefined): Contact | undefined {
-    return conversation?.contactId ? this.state.contacts.get(conversation.contactId) : undefined;
-  }
-
   // ---------------------------------------------------------------- drafts
 
   draft(conversationId: string): string {

@@ -1,8 +1,9 @@
 /**
  * The theme follows the OS (prefers-color-scheme) unless the user picks one.
  * The CSS does the work (light-dark() on color-scheme); this only sets
- * <html data-theme>. The choice lives in localStorage for now and moves to the
- * core's settings once the contract has them.
+ * <html data-theme>. The choice lives in the core's settings (in the vault);
+ * localStorage keeps a copy only so the next start paints the right theme
+ * before the vault is unlocked.
  */
 export const themePreferences = ['system', 'light', 'dark'] as const;
 export type ThemePreference = (typeof themePreferences)[number];
