@@ -48,27 +48,35 @@ const SEARCH_SQL = `SELECT m.id, m.uid, m.conversation_id, m.sent_at, m.body, m.
   ORDER BY messages_fts.docid DESC LIMIT ?3`;
 
 /**
- * Past this many index segments, compaction merges them all into one
- * ('optimize'). Every transaction adds a segment and automerge folds them
- * level by level, so a bulk load leaves a few dozen; each query term then
- * reads and merges one doclist per segment. At 200,000 messages one segment
- * made searches about twice as fast (a phrase of common words: 1.2 -> 0.9 ms);
- * the merge costs ~0.4 s there and leaves the old segments' pages free in the
- * file (reused by later writes), so it runs only when the index is fragmented:
- * after a bulk load, not after every few hundred single messages.
+ * When compaction merges the full-text index into one segment ('optimize').
+ * Every transaction adds a segment and automerge folds them level by level, so
+ * a bulk load leaves a few dozen large ones, and each query term reads and
+ * merges a doclist from every one. At 200,000 messages a single segment made
+ * searches about twice as fast (a phrase of common words: 1.2 -> 0.8 ms). The
+ * merge rewrites the whole index (~0.4 s there) and leaves the old segments'
+ * pages free in the file until later writes reuse them, so it runs only when
+ * much of the index lies outside its largest segment: after a bulk load, not
+ * after a few thousand single messages (their segments are small).
  */
-export const MAX_SEARCH_SEGMENTS = 24;
+export const searchIndexMerge = { minSegments: 8, minOutsideLargest: 0.25 };
+
+// end_block is "block size" (FTS4 with incremental merge); older segments have no size, count their root.
+const SEGMENT_SIZES_SQL = `SELECT count(*) AS n, coalesce(sum(size), 0) AS total, coalesce(max(size), 0) AS largest FROM (
+  SELECT CASE WHEN instr(end_block, ' ') > 0 THEN CAST(substr(end_block, instr(end_block, ' ') + 1) AS INTEGER) ELSE length(root) END AS size
+  FROM messages_fts_segdir)`;
 
 /**
- * Merges the full-text index into one segment if it is fragmented. A logical
- * no-op (the same rows match), so it needs no journal record: the compaction
- * that calls it snapshots the result. Returns whether it merged.
+ * Merges the full-text index into one segment when it is fragmented (see
+ * searchIndexMerge). A logical no-op (the same rows match), so it needs no
+ * journal record: the compaction that calls it snapshots the result. Returns
+ * whether it merged.
  */
 export function tidySearchIndex(db: SqlReader & Pick<SqlWriter, 'run'>): boolean {
   // A vault held at an older schema (before 002) has no index yet.
   if (!db.get(`SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts_segdir'`)) return false;
-  const segments = db.get('SELECT count(*) AS n FROM messages_fts_segdir')?.n;
-  if (typeof segments !== 'number' || segments <= MAX_SEARCH_SEGMENTS) return false;
+  const row = db.get(SEGMENT_SIZES_SQL);
+  const [n, total, largest] = [row?.n, row?.total, row?.largest].map(Number) as [number, number, number];
+  if (n < searchIndexMerge.minSegments || total - largest <= searchIndexMerge.minOutsideLargest * total) return false;
   db.run(`INSERT INTO messages_fts(messages_fts) VALUES ('optimize')`);
   return true;
 }
