@@ -157,6 +157,12 @@ export const ConversationSummary = z.object({
   lastMessage: Message.nullable(),
   /** Sending is held in this conversation until an identity change is accepted. */
   sendingHeld: z.boolean(),
+  /**
+   * How our last message here went out: true in a sealed-sender envelope (the
+   * relay does not learn who sent it), false authenticated (the recipient
+   * cannot accept sealed sender), null when nothing was sent yet.
+   */
+  sealedSender: z.boolean().nullable().optional(),
   archived: z.boolean(),
   mutedUntil: Time.nullable(),
   updatedAt: Time,

@@ -5,6 +5,7 @@ import { applyProtocolWrites } from '../protocol/vault-storage';
 import { RelaySocket, isRelayError } from '../transport';
 import { Vault, profile, type Protection, type VaultOptions } from '../vault';
 import { writeAccountState } from './account-settings';
+import { writeTrustRoot } from './trust-root';
 import { toUploadRequest } from './prekey-upload';
 
 export interface CreateProfileInput {
@@ -45,7 +46,10 @@ export async function createProfile(input: CreateProfileInput): Promise<{ vault:
   const socket = await connectOrExplain(input.relayUrl);
   try {
     let accountId: string;
+    let trustRoot: Uint8Array;
     try {
+      // Pinned now, on first contact: every sealed envelope we receive is checked against it.
+      trustRoot = (await socket.request('serverInfo', {})).trustRootPublicKey;
       ({ accountId } = await socket.request('register', {
         username: input.username,
         deviceId: PRIMARY_DEVICE_ID,
@@ -78,6 +82,7 @@ export async function createProfile(input: CreateProfileInput): Promise<{ vault:
         updatedAt: created,
       });
       writeAccountState(tx, { accountId, keysPublished: false, rotatedAt: created });
+      if (trustRoot.length > 0) writeTrustRoot(tx, trustRoot);
     });
 
     try {

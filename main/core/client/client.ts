@@ -6,10 +6,11 @@ import type { MessagingContext } from '../messaging/context';
 import { ClientEvents } from '../messaging/events';
 import { Outbox } from '../messaging/outbox';
 import { Receiver } from '../messaging/receiver';
+import { SealedSender } from '../messaging/sealed-sender';
 import * as sendOps from '../messaging/send';
 import { ProtocolStore } from '../protocol';
 import { VaultProtocolStorage } from '../protocol/vault-storage';
-import { RelayConnection, type RelayConnectionOptions } from '../transport';
+import { AnonymousSender, RelayConnection, type RelayConnectionOptions } from '../transport';
 import { Vault, messaging, profile, type Unlock, type VaultOptions } from '../vault';
 import { readSettings, writeSettings } from './settings';
 import { storageUsage } from './storage-usage';
@@ -35,6 +36,8 @@ export class Client {
   readonly connection: RelayConnection;
   readonly outbox: Outbox;
   readonly receiver: Receiver;
+  /** Trust root, sender certificate and the anonymous connection sealed envelopes go out on. */
+  readonly sealedSender: SealedSender;
   private readonly prekeys: PrekeyMaintenance;
   private readonly ctx: MessagingContext;
   private readonly now: () => number;
@@ -57,7 +60,8 @@ export class Client {
         onOnline: (auth) => {
           this.queueEmpty = deferred();
           void this.prekeys.onOnline({ preKeys: auth.ecPrekeys, kyberPreKeys: auth.kyberPrekeys });
-          this.outbox.kick({ everything: true });
+          // The trust root is pinned and the certificate fetched before the first drain, so it goes out sealed.
+          void Promise.allSettled([this.sealedSender.pinTrustRoot(), this.sealedSender.currentCertificate()]).then(() => this.outbox.kick({ everything: true }));
         },
         onEnvelopes: (envelopes) => this.receiver.push(envelopes),
         onQueueEmpty: () => this.queueEmpty.resolve(),
@@ -65,7 +69,8 @@ export class Client {
         onStatus: (status) => this.events.emit('connection.onDidChangeState', status),
       },
     );
-    this.ctx = { vault, protocol: this.protocol, connection: this.connection, self, events: this.events, now: this.now, settings: () => this.settings() };
+    this.sealedSender = new SealedSender(vault, this.connection, new AnonymousSender(me.relayUrl, options.connection?.requestTimeoutMs), this.now);
+    this.ctx = { vault, protocol: this.protocol, connection: this.connection, self, events: this.events, now: this.now, settings: () => this.settings(), sealedSender: this.sealedSender };
     this.outbox = new Outbox(this.ctx);
     this.receiver = new Receiver(this.ctx, this.outbox);
     this.prekeys = new PrekeyMaintenance(vault, this.protocol, this.connection, this.now);
@@ -105,6 +110,7 @@ export class Client {
     await Promise.allSettled([this.receiver.idle(), this.outbox.idle(), this.prekeys.idle()]);
     this.receiver.stop();
     this.connection.stop();
+    this.sealedSender.anonymous.stop();
     await this.vault.lock();
     this.events.clear();
   }
@@ -231,6 +237,7 @@ export class Client {
     const next = { ...this.settings(), ...change };
     await this.vault.write((tx) => writeSettings(tx, next, this.now()));
     this.connection.retarget(next.relayUrl);
+    this.sealedSender.anonymous.retarget(next.relayUrl);
     return next;
   }
 

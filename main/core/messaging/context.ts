@@ -3,6 +3,7 @@ import type { DeviceAddress, ProtocolStore } from '../protocol';
 import type { RelayConnection } from '../transport';
 import type { Vault } from '../vault';
 import type { ClientEvents } from './events';
+import type { SealedSender } from './sealed-sender';
 
 /** What the send and receive pipelines share: one open profile's parts, built by the Client. */
 export interface MessagingContext {
@@ -14,6 +15,7 @@ export interface MessagingContext {
   readonly events: ClientEvents;
   readonly now: () => number;
   readonly settings: () => Settings;
+  readonly sealedSender: SealedSender;
 }
 
 /** Outbox entry kinds (outbox.kind). */

@@ -3,7 +3,6 @@ import { EnvelopeType, ErrorCode, type GetBundlesResponse } from '../../../share
 import {
   archiveSession,
   deleteSession,
-  encryptMessage,
   hasUsableSession,
   isProtocolError,
   startSession,
@@ -18,6 +17,7 @@ import { messaging, outbox, protocol as protocolRows } from '../vault';
 import type { OutboxEntry } from '../vault/queries/outbox';
 import type { MessagingContext, OutboxKind } from './context';
 import { announceIdentityChange, recordIdentityNotice } from './identity-notices';
+import { encryptEnvelope } from './sealed-sender';
 import { messageView } from './views';
 
 /** Envelopes per send request; the relay's default batch limit is 256. */
@@ -174,6 +174,7 @@ export class Outbox {
       });
     }
     const bundles = reset || usable.length === 0 ? await this.fetchBundles(recipient) : null;
+    const seal = await this.ctx.sealedSender.sealFor(recipient);
 
     const outcome: { held: IdentityChangeNotice | null } = { held: null };
     const notices: IdentityChangeNotice[] = [];
@@ -202,14 +203,7 @@ export class Outbox {
         const out: PreparedDelivery[] = [];
         for (const entry of entries) {
           for (const deviceId of devices) {
-            const ciphertext = await encryptMessage(tx, { name: recipient, deviceId }, entry.payload);
-            out.push({
-              outboxId: entry.id,
-              deviceId,
-              submissionId: randomBytes(16),
-              envelopeType: ciphertext.type === 'prekey' ? EnvelopeType.PREKEY_MESSAGE : EnvelopeType.CIPHERTEXT,
-              ciphertext: ciphertext.body,
-            });
+            out.push({ outboxId: entry.id, deviceId, submissionId: randomBytes(16), ...(await encryptEnvelope(tx, { name: recipient, deviceId }, entry.payload, seal)) });
           }
         }
         return out;
@@ -277,11 +271,13 @@ export class Outbox {
     const retry = new Map<number, number>();
     let moved = false;
 
-    for (let start = 0; start < unsent.length; start += SEND_BATCH) {
-      const chunk = unsent.slice(start, start + SEND_BATCH);
-      let results;
-      try {
-        const response = await this.ctx.connection.request('send', {
+    // Sealed envelopes go on the anonymous connection, so it never says who sent them; the rest authenticated.
+    const refused: Array<{ outboxId: number; deviceId: number; recipient: string }> = [];
+    for (const sealed of [true, false]) {
+      const group = unsent.filter((d) => (d.envelopeType === EnvelopeType.SEALED_SENDER) === sealed);
+      for (let start = 0; start < group.length; start += SEND_BATCH) {
+        const chunk = group.slice(start, start + SEND_BATCH);
+        const request = {
           envelopes: chunk.map((d) => ({
             username: byId.get(d.outboxId)?.recipient ?? '',
             deviceId: d.deviceId,
@@ -289,22 +285,44 @@ export class Outbox {
             content: d.ciphertext,
             submissionId: d.submissionId,
           })),
+        };
+        let results;
+        try {
+          const response = sealed ? await this.ctx.sealedSender.anonymous.send(request) : await this.ctx.connection.request('send', request);
+          results = response.results;
+        } catch (error) {
+          if (sealed && isRelayError(error, 'unauthenticated')) {
+            // This relay takes no sealed envelopes at all: send these authenticated.
+            for (const d of chunk) refused.push({ ...d, recipient: byId.get(d.outboxId)?.recipient ?? '' });
+            moved = true;
+            continue;
+          }
+          if (!sealed && isRelayError(error, 'disconnected')) break;
+          const delay = isRelayError(error) ? error.retryAfterMs : 0;
+          for (const d of chunk) retry.set(d.outboxId, Math.max(retry.get(d.outboxId) ?? 0, delay));
+          continue;
+        }
+        chunk.forEach((d, i) => {
+          const code = results[i]?.error ?? ErrorCode.INTERNAL;
+          if (code === ErrorCode.NONE) sent.add(`${d.outboxId}:${d.deviceId}`);
+          else if (code === ErrorCode.NOT_FOUND) gone.push(d);
+          else if (sealed && (code === ErrorCode.UNAUTHENTICATED || code === ErrorCode.INVALID_ARGUMENT)) {
+            // The recipient cannot take sealed sender: remember it, and re-encrypt for the authenticated path.
+            refused.push({ ...d, recipient: byId.get(d.outboxId)?.recipient ?? '' });
+          } else if (code === ErrorCode.TOO_LARGE || code === ErrorCode.INVALID_ARGUMENT) failed.add(d.outboxId);
+          else retry.set(d.outboxId, retry.get(d.outboxId) ?? 0);
         });
-        results = response.results;
-      } catch (error) {
-        if (isRelayError(error, 'disconnected')) break;
-        const delay = isRelayError(error) ? error.retryAfterMs : 0;
-        for (const d of chunk) retry.set(d.outboxId, Math.max(retry.get(d.outboxId) ?? 0, delay));
-        continue;
+        moved = true;
       }
-      chunk.forEach((d, i) => {
-        const code = results[i]?.error ?? ErrorCode.INTERNAL;
-        if (code === ErrorCode.NONE) sent.add(`${d.outboxId}:${d.deviceId}`);
-        else if (code === ErrorCode.NOT_FOUND) gone.push(d);
-        else if (code === ErrorCode.TOO_LARGE || code === ErrorCode.INVALID_ARGUMENT) failed.add(d.outboxId);
-        else retry.set(d.outboxId, retry.get(d.outboxId) ?? 0);
+    }
+    if (refused.length > 0) {
+      const now = this.ctx.now();
+      await this.ctx.vault.write((tx) => {
+        for (const d of refused) {
+          messaging.setContactSealedSender(tx, d.recipient, false, now);
+          messaging.removeDelivery(tx, d.outboxId, d.deviceId);
+        }
       });
-      moved = true;
     }
 
     if (gone.length > 0) {
@@ -340,9 +358,14 @@ export class Outbox {
         } else if (mine.length > 0 && mine.every((d) => d.sent)) {
           outbox.remove(tx, entry.id);
           completed.push(entry);
+          if (entry.kind === 'message' && entry.conversationId !== null) {
+            messaging.setConversationSealedSender(tx, entry.conversationId, mine.every((d) => d.envelopeType === EnvelopeType.SEALED_SENDER));
+          }
           if (entry.messageId !== null && tx.run(`UPDATE messages SET status = 'sent' WHERE id = ? AND status IN ('pending', 'failed')`, [entry.messageId]) > 0) {
             changedMessages.push(entry.messageId);
           }
+        } else if (refused.some((d) => d.outboxId === entry.id) && !mine.some((d) => !d.sent)) {
+          outbox.reschedule(tx, entry.id, now); // due at once, to be encrypted for the authenticated path
         } else if (retry.has(entry.id) || mine.length === 0) {
           outbox.reschedule(tx, entry.id, now + backoff(entry.attempts, retry.get(entry.id) ?? 0));
         }

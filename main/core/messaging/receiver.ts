@@ -1,7 +1,8 @@
 import { EnvelopeType, type Envelope } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 import type { Message } from '../../../shared/api';
-import { decryptMessage, isProtocolError, type DeviceAddress, type IdentityChangeNotice } from '../protocol';
+import { decryptMessage, isProtocolError, sealedSenderDecrypt, type DeviceAddress, type IdentityChangeNotice } from '../protocol';
 import { applyProtocolWrites } from '../protocol/vault-storage';
+import { isRelayError } from '../transport';
 import { conversations, messages, messaging, outbox, type SqlWriter } from '../vault';
 import { decodeContent, encodeReceipt, encodeSessionReset, hex, ReceiptType, TypingAction, type Content } from './content';
 import type { MessagingContext } from './context';
@@ -113,7 +114,8 @@ export class Receiver {
       await protocol.transact(
         async (tx) => {
           const outcomes: Outcome[] = [];
-          for (const envelope of fresh) outcomes.push(await this.decrypt(tx, envelope));
+          const trustRoot = this.ctx.sealedSender.trustRoot();
+          for (const envelope of fresh) outcomes.push(await this.decrypt(tx, envelope, trustRoot));
           return outcomes;
         },
         async (writes, outcomes) => {
@@ -133,24 +135,54 @@ export class Receiver {
     return done.queuedSends;
   }
 
-  private async decrypt(tx: Parameters<typeof decryptMessage>[0], envelope: Envelope): Promise<Outcome> {
+  private async decrypt(tx: Parameters<typeof decryptMessage>[0], envelope: Envelope, trustRoot: Uint8Array | null): Promise<Outcome> {
+    if (envelope.type === EnvelopeType.SEALED_SENDER) return this.unseal(tx, envelope, trustRoot);
     const type = envelope.type === EnvelopeType.PREKEY_MESSAGE ? 'prekey' : envelope.type === EnvelopeType.CIPHERTEXT ? 'whisper' : null;
-    // Sealed-sender and plaintext envelopes are issue 7; until then they are acknowledged and dropped.
+    // Plaintext envelopes (decryption-error retry requests) are not used by Hearth: acknowledged and dropped.
     if (type === null || !envelope.senderUsername) return { envelope, kind: 'drop' };
     const sender = { name: envelope.senderUsername, deviceId: envelope.senderDeviceId };
     try {
       const decrypted = await decryptMessage(tx, sender, { type, body: envelope.content });
-      const content = decodeContent(decrypted.content);
-      if (!content) return { envelope, kind: 'undecryptable', sender, placeholder: true };
-      return { envelope, kind: 'content', sender, content, identityChange: decrypted.identityChange };
+      return this.opened(envelope, sender, decrypted.content, decrypted.identityChange);
+    } catch (error) {
+      return this.failed(envelope, sender, error);
+    }
+  }
+
+  /**
+   * A sealed envelope names no sender; the certificate inside does, checked
+   * against the pinned trust root. One that cannot be opened at all (or no
+   * trust root is pinned) has no sender to show or reset with: it is dropped.
+   */
+  private async unseal(tx: Parameters<typeof decryptMessage>[0], envelope: Envelope, trustRoot: Uint8Array | null): Promise<Outcome> {
+    if (!trustRoot) return { envelope, kind: 'drop' };
+    try {
+      const unsealed = await sealedSenderDecrypt(tx, envelope.content, { trustRoot, resolveSender: (certified) => this.ctx.sealedSender.resolve(certified) });
+      return this.opened(envelope, unsealed.sender, unsealed.content, unsealed.identityChange);
     } catch (error) {
       if (isProtocolError(error, 'storage')) throw error;
-      // A libsignal "duplicate" that got past the envelope-id check means the sender reused a
-      // chain position (it runs on an old copy of its profile): nothing to show, but reset.
-      if (isProtocolError(error, 'duplicate-message')) return { envelope, kind: 'undecryptable', sender, placeholder: false };
-      // Every other failure (a broken or missing session, a bad prekey, bad padding) is shown.
-      return { envelope, kind: 'undecryptable', sender, placeholder: true };
+      // Offline while looking the sender up: the batch is not stored, and the relay delivers it again.
+      if (isRelayError(error) && !isRelayError(error, 'not-found')) throw error;
+      const address = isProtocolError(error) ? error.address : undefined;
+      // A bad certificate or an unknown sender is not someone we can show or reset with.
+      if (!address || isProtocolError(error, 'invalid-certificate') || isProtocolError(error, 'self-send')) return { envelope, kind: 'drop' };
+      return this.failed(envelope, address, error);
     }
+  }
+
+  private opened(envelope: Envelope, sender: DeviceAddress, plaintext: Uint8Array, identityChange: IdentityChangeNotice | null): Outcome {
+    const content = decodeContent(plaintext);
+    if (!content) return { envelope, kind: 'undecryptable', sender, placeholder: true };
+    return { envelope, kind: 'content', sender, content, identityChange };
+  }
+
+  private failed(envelope: Envelope, sender: DeviceAddress, error: unknown): Outcome {
+    if (isProtocolError(error, 'storage')) throw error;
+    // A libsignal "duplicate" that got past the envelope-id check means the sender reused a
+    // chain position (it runs on an old copy of its profile): nothing to show, but reset.
+    if (isProtocolError(error, 'duplicate-message')) return { envelope, kind: 'undecryptable', sender, placeholder: false };
+    // Every other failure (a broken or missing session, a bad prekey, bad padding) is shown.
+    return { envelope, kind: 'undecryptable', sender, placeholder: true };
   }
 
   /** Stores a decrypted batch; runs inside the vault transaction with the protocol writes. */

@@ -1,13 +1,13 @@
 import { HearthError, type Message } from '../../../shared/api';
 import { randomBytes } from 'node:crypto';
-import { EnvelopeType } from '../../../shared/proto/gen/hearth/v1/relay_pb';
-import { encryptMessage, hasUsableSession, isProtocolError } from '../protocol';
+import { hasUsableSession, isProtocolError } from '../protocol';
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { messages, messaging, outbox, protocol as protocolRows } from '../vault';
 import { encodeData, encodeTyping, hex, newMessageId, TypingAction } from './content';
 import type { MessagingContext } from './context';
 import type { Outbox } from './outbox';
 import { requireConversation, requireMessage } from './conversations';
+import { encryptEnvelope } from './sealed-sender';
 import { toMessage } from './views';
 
 /**
@@ -30,16 +30,14 @@ export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversa
   // With sessions in hand, the ciphertexts are made now and committed with the message: one
   // durable write, and the outbox can hand them to the relay at once. Otherwise (first contact,
   // a reset pending) the outbox fetches bundles first.
+  const seal = await ctx.sealedSender.sealFor(recipient, false);
   const row = await ctx.protocol.transact(
     async (tx) => {
       const ready = devices.length > 0 && !ctx.vault.read((db) => messaging.outboxEntriesFor(db, recipient, 'session-reset').length > 0);
       for (const deviceId of devices) if (!ready || !(await hasUsableSession(tx, { name: recipient, deviceId }))) return [];
       const out = [];
       try {
-        for (const deviceId of devices) {
-          const ciphertext = await encryptMessage(tx, { name: recipient, deviceId }, payload);
-          out.push({ deviceId, envelopeType: ciphertext.type === 'prekey' ? EnvelopeType.PREKEY_MESSAGE : EnvelopeType.CIPHERTEXT, ciphertext: ciphertext.body });
-        }
+        for (const deviceId of devices) out.push({ deviceId, ...(await encryptEnvelope(tx, { name: recipient, deviceId }, payload, seal)) });
       } catch (error) {
         if (isProtocolError(error, 'untrusted-identity')) throw error;
         // Anything else: the message is still stored, and the outbox prepares it the long way.

@@ -67,6 +67,7 @@ export function conversationView(db: SqlReader, id: string): ConversationSummary
     unreadCount: row.unreadCount,
     lastMessage: row.lastMessageUid ? messageView(db, row.lastMessageUid) : null,
     sendingHeld: held,
+    sealedSender: row.sealedSender,
     archived: row.archived,
     mutedUntil: row.mutedUntil,
     updatedAt: row.updatedAt,

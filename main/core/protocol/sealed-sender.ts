@@ -45,10 +45,13 @@ export async function sealedSenderEncrypt(
   to: DeviceAddress,
   content: Uint8Array,
   senderCertificate: Uint8Array,
+  options: { readonly senderUuid?: string } = {},
 ): Promise<Uint8Array> {
   const certificate = parseCertificate(senderCertificate);
   const ourKey = (await tx.identityKeyPair()).publicKey;
-  if (!sameDevice({ name: certificate.senderUuid(), deviceId: certificate.senderDeviceId() }, tx.localAddress) || !certificate.key().equals(ourKey)) {
+  // A relay may name accounts in certificates by a stable id rather than the username we use as our address.
+  const expected = { name: options.senderUuid ?? tx.localAddress.name, deviceId: tx.localAddress.deviceId };
+  if (!sameDevice({ name: certificate.senderUuid(), deviceId: certificate.senderDeviceId() }, expected) || !certificate.key().equals(ourKey)) {
     throw new ProtocolError('invalid-certificate', 'The sender certificate is not for this device and identity key; fetch a new one.');
   }
   if (certificate.expiration() <= tx.now()) {
@@ -69,6 +72,12 @@ export async function sealedSenderEncrypt(
 export interface SealedSenderDecryptOptions {
   /** The relay's trust root public key (serialized, 33 bytes), pinned in the client's config. */
   readonly trustRoot: Uint8Array;
+  /**
+   * Maps the sender the certificate names (a relay account id) to the address
+   * sessions are kept under (a username). Called only after the certificate
+   * checked out; by default the certificate's name is the address.
+   */
+  readonly resolveSender?: (certified: DeviceAddress) => Promise<DeviceAddress>;
 }
 
 /**
@@ -96,14 +105,15 @@ export async function sealedSenderDecrypt(
   }
 
   const certificate = usmc.senderCertificate();
-  const sender: DeviceAddress = { name: certificate.senderUuid(), deviceId: certificate.senderDeviceId() };
+  const certified: DeviceAddress = { name: certificate.senderUuid(), deviceId: certificate.senderDeviceId() };
   const now = tx.now();
   if (!certificate.validate(trustRoot, now)) {
     const message = certificate.expiration() <= now
       ? 'The sender certificate has expired.'
       : 'The sender certificate is not signed under the trusted root.';
-    throw new ProtocolError('invalid-certificate', message, { address: sender });
+    throw new ProtocolError('invalid-certificate', message, { address: certified });
   }
+  const sender = options.resolveSender ? await options.resolveSender(certified) : certified;
   if (sameDevice(sender, tx.localAddress)) {
     throw new ProtocolError('self-send', 'A sealed message claiming to come from this device was refused.', { address: sender });
   }

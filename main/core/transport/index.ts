@@ -2,3 +2,4 @@
 export { RelayError, isRelayError, relayErrorKinds, relayErrorKindOf, type RelayErrorKind } from './relay-error';
 export { RelaySocket, type RequestCase, type RequestInit, type ResponseOf } from './relay-socket';
 export { RelayConnection, type ConnectionStatus, type ConnectionStateName, type DeviceCredentials, type RelayConnectionListener, type RelayConnectionOptions } from './relay-connection';
+export { AnonymousSender } from './anonymous-sender';

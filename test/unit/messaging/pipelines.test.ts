@@ -7,6 +7,7 @@ import { directConversationId as dm } from '../../../main/core/messaging/views';
 import { RelayError } from '../../../main/core/transport';
 import { messaging, writeNewKeyFile } from '../../../main/core/vault';
 import { startRelay, type Relay } from '../../../relay';
+import { EnvelopeType } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 
 let relay: Relay;
 let root: string;
@@ -53,26 +54,24 @@ describe('send pipeline', () => {
     const first = await alice.send(dm('bob'), 'first');
     await eventually(() => expect(alice.getMessage(first.id).status).toBe('delivered'));
 
-    // The relay stores the next send, but its answer is "lost" on the way back.
+    // The relay stores the next send (sealed, on the anonymous connection), but its answer is "lost" on the way back.
     const sends: Array<{ submissionIds: string[]; contents: string[]; duplicate: boolean[] }> = [];
-    const request = alice.connection.request.bind(alice.connection);
+    const anonymous = alice.sealedSender.anonymous;
+    const send = anonymous.send.bind(anonymous);
     let lose = true;
-    alice.connection.request = (async (kind: string, value: never, timeoutMs?: number) => {
-      const response = await request(kind as 'send', value, timeoutMs);
-      if (kind === 'send') {
-        const v = value as { envelopes: Array<{ submissionId: Uint8Array; content: Uint8Array }> };
-        sends.push({
-          submissionIds: v.envelopes.map((e) => Buffer.from(e.submissionId).toString('hex')),
-          contents: v.envelopes.map((e) => Buffer.from(e.content).toString('hex')),
-          duplicate: (response as { results: Array<{ duplicate: boolean }> }).results.map((r) => r.duplicate),
-        });
-        if (lose) {
-          lose = false;
-          throw new RelayError('timeout');
-        }
+    anonymous.send = async (value) => {
+      const response = await send(value);
+      sends.push({
+        submissionIds: value.envelopes?.map((e) => Buffer.from(e.submissionId ?? []).toString('hex')) ?? [],
+        contents: value.envelopes?.map((e) => Buffer.from(e.content ?? []).toString('hex')) ?? [],
+        duplicate: response.results.map((r) => r.duplicate),
+      });
+      if (lose) {
+        lose = false;
+        throw new RelayError('timeout');
       }
       return response;
-    }) as typeof alice.connection.request;
+    };
 
     await alice.send(dm('bob'), 'second');
     await eventually(() => expect(sends.length).toBeGreaterThanOrEqual(2));
@@ -127,9 +126,9 @@ describe('receive pipeline', () => {
     await ivan.send(dm('june'), 'after the garbage');
     await eventually(() => expect(june.messagePage(dm('ivan')).messages.map((m) => m.body)).toEqual(['after the garbage']));
     await eventually(() => expect(june.messagePage(dm('mallory')).messages.map((m) => m.kind)).toEqual(['decrypt-failed']));
-    // The reset reached mallory's device: a fresh session, started from its bundle.
+    // The reset reached mallory's device, sealed (a fresh session from its bundle inside).
     await mallory.client.waitForEnvelopes(1);
-    expect(mallory.client.envelopes[0]?.type).toBe(2);
+    expect(mallory.client.envelopes[0]?.type).toBe(EnvelopeType.SEALED_SENDER);
     await mallory.client.close();
   });
 });

@@ -340,6 +340,26 @@ export function contactAccountId(db: SqlReader, id: string): string | null {
   return row ? textOrNull(row, 'account_id') : null;
 }
 
+/** Whether the contact is believed to accept sealed envelopes (unknown senders: yes, until refused). */
+export function contactAcceptsSealedSender(db: SqlReader, id: string): boolean {
+  const row = db.get('SELECT sealed_sender FROM contacts WHERE id = ?', [id]);
+  return row ? row.sealed_sender !== 0 : true;
+}
+
+export function setContactSealedSender(tx: SqlWriter, id: string, accepts: boolean, now: number): void {
+  tx.run('UPDATE contacts SET sealed_sender = ?, updated_at = ? WHERE id = ?', [accepts ? 1 : 0, now, id]);
+}
+
+export function contactByAccountId(db: SqlReader, accountId: string): string | null {
+  const row = db.get('SELECT id FROM contacts WHERE account_id = ?', [accountId]);
+  return row ? textOrNull(row, 'id') : null;
+}
+
+/** Records how our last message in a conversation went out (sealed or authenticated). */
+export function setConversationSealedSender(tx: SqlWriter, conversationId: string, sealed: boolean): void {
+  tx.run('UPDATE conversations SET sealed_sender = ? WHERE id = ?', [sealed ? 1 : 0, conversationId]);
+}
+
 // ------------------------------------------------------------------ settings
 
 export function getSetting(db: SqlReader, key: string): unknown {
@@ -364,12 +384,14 @@ export interface ConversationSummaryRow {
   updatedAt: number;
   unreadCount: number;
   lastMessageUid: string | null;
+  /** How our last message went out: true sealed, false authenticated, null nothing sent yet. */
+  sealedSender: boolean | null;
 }
 
 /** One conversation as the list shows it: unread count and its newest message's uid. */
 export function conversationSummaryRow(db: SqlReader, id: string): ConversationSummaryRow | null {
   const row = db.get(
-    `SELECT c.id, c.type, c.contact_id, c.title, c.archived, c.muted_until, c.updated_at, k.display_name AS contact_name,
+    `SELECT c.id, c.type, c.contact_id, c.title, c.archived, c.muted_until, c.updated_at, c.sealed_sender, k.display_name AS contact_name,
        (SELECT count(*) FROM messages u WHERE u.conversation_id = c.id AND u.direction = 'incoming' AND u.read_at IS NULL) AS unread_count,
        (SELECT uid FROM messages m WHERE m.conversation_id = c.id ORDER BY sent_at DESC, id DESC LIMIT 1) AS last_uid
      FROM conversations c LEFT JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?`,
@@ -387,6 +409,7 @@ export function conversationSummaryRow(db: SqlReader, id: string): ConversationS
     updatedAt: int(row, 'updated_at'),
     unreadCount: int(row, 'unread_count'),
     lastMessageUid: textOrNull(row, 'last_uid'),
+    sealedSender: intOrNull(row, 'sealed_sender') === null ? null : intOrNull(row, 'sealed_sender') === 1,
   };
 }
 
