@@ -12,6 +12,8 @@ Commands:
   contacts add NAME      add a contact by relay username
   contacts list [--json]
   send NAME TEXT         send a message; exits 0 once the relay has acknowledged it
+  react NAME MESSAGE_ID EMOJI [--json]
+                         react to a message (one reaction per person: a new one replaces yours)
   sync [--wait-ms N]     receive and store everything pending, send what is due, then exit
                          (--wait-ms: keep receiving N ms longer)
   history NAME [--json] [--limit N]

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { HearthError } from '../../shared/api';
+import { HearthError, type Message } from '../../shared/api';
 import { Client } from '../core/client/client';
 import { isWrongKey, toHearthError } from '../core/errors';
 import { directConversationId } from '../core/messaging/views';
@@ -132,6 +132,19 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       if (args.json) io.out(JSON.stringify({ id: result.id, status: result.status }));
       return EXIT.ok;
     }
+    case 'react': {
+      const who = contactName(rest, 'react');
+      const [, messageId, emoji] = rest;
+      if (!messageId || !emoji) throw new UsageError('react needs NAME MESSAGE_ID EMOJI.');
+      client.start();
+      const target = client.getMessage(messageId);
+      if (target.conversationId !== directConversationId(who)) throw new HearthError('not-found', `No such message in the conversation with ${who}.`);
+      const updated = await client.react(messageId, emoji);
+      // Exit only once the outbox has handed the reaction to the relay.
+      await client.waitUntilOutboxEmpty(timeoutMs);
+      if (args.json) io.out(JSON.stringify({ id: updated.id, reactions: jsonReactions(updated, client.username) }));
+      return EXIT.ok;
+    }
     case 'sync': {
       const { received } = await client.sync({ timeoutMs, lingerMs: args.waitMs ?? 0 });
       if (args.json) io.out(JSON.stringify({ received }));
@@ -151,7 +164,7 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       }
       if (args.limit !== undefined) list = list.slice(Math.max(0, list.length - args.limit));
       if (args.json) {
-        io.out(JSON.stringify(list.map((m) => ({ id: m.id, kind: m.kind, direction: m.direction, author: m.authorId ?? client.username, body: m.body, status: m.status, sentAt: m.sentAt, receivedAt: m.receivedAt }))));
+        io.out(JSON.stringify(list.map((m) => ({ id: m.id, kind: m.kind, direction: m.direction, author: m.authorId ?? client.username, body: m.body, status: m.status, sentAt: m.sentAt, receivedAt: m.receivedAt, reactions: jsonReactions(m, client.username) }))));
       } else {
         for (const m of list) io.out(`${new Date(m.sentAt).toISOString()} ${m.direction === 'outgoing' ? client.username : (m.authorId ?? '')}: ${describe(m.kind, m.body)}${m.direction === 'outgoing' ? ` [${m.status}]` : ''}`);
       }
@@ -205,6 +218,11 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
     default:
       throw new UsageError(`Unknown command “${name}”.`);
   }
+}
+
+/** Reactions for --json output, by username (ours included). */
+function jsonReactions(m: Message, me: string): Array<{ by: string; emoji: string }> {
+  return (m.reactions ?? []).map((r) => ({ by: r.reactorId ?? me, emoji: r.emoji }));
 }
 
 function describe(kind: string, body: string | null): string {

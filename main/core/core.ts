@@ -204,6 +204,7 @@ export function createCore(options: CoreOptions): Core {
     'messages.get': ({ messageId }) => requireClient().getMessage(messageId),
     'messages.send': ({ conversationId, body }) => requireClient().send(conversationId, body),
     'messages.retry': ({ messageId }) => requireClient().retry(messageId),
+    'messages.react': ({ messageId, emoji }) => requireClient().react(messageId, emoji),
     'messages.setTyping': async ({ conversationId, typing }) => {
       await requireClient().setTyping(conversationId, typing);
       return { ok: true as const };

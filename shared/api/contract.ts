@@ -127,6 +127,8 @@ export const methods = {
   'messages.send': { args: z.object({ conversationId: ConversationId, body: z.string().min(1).max(64 * 1024) }), result: Message },
   /** Sends a 'failed' message again (to the devices that did not get it yet). */
   'messages.retry': { args: z.object({ messageId: MessageId }), result: Message },
+  /** Sets your reaction to a message (one per person: a new one replaces it); null removes it. */
+  'messages.react': { args: z.object({ messageId: MessageId, emoji: z.string().min(1).max(32).nullable() }), result: Message },
   'messages.setTyping': { args: z.object({ conversationId: ConversationId, typing: z.boolean() }), result: Ok },
 
   'search.messages': {

@@ -136,6 +136,8 @@ export const Message = z.object({
   sentAt: Time,
   receivedAt: Time,
   readAt: Time.nullable(),
+  /** One reaction per person; `reactorId` null is you. */
+  reactions: z.array(z.object({ reactorId: ContactId.nullable(), emoji: z.string().min(1).max(32), reactedAt: Time })).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -207,6 +207,9 @@ export class Client {
   send(conversationId: string, body: string): Promise<Message> {
     return sendOps.sendMessage(this.ctx, this.outbox, conversationId, body);
   }
+  react(uid: string, emoji: string | null): Promise<Message> {
+    return sendOps.react(this.ctx, this.outbox, uid, emoji);
+  }
   retry(uid: string): Promise<Message> {
     return sendOps.retryMessage(this.ctx, this.outbox, uid);
   }
@@ -215,6 +218,16 @@ export class Client {
   }
   search(query: string, options: { conversationId?: string; limit?: number } = {}): SearchHit[] {
     return conversationOps.searchMessages(this.ctx, query, options);
+  }
+
+  /** Resolves once nothing is waiting in the outbox (e.g. a reaction handed to the relay), or rejects after `timeoutMs`. */
+  async waitUntilOutboxEmpty(timeoutMs = 30_000): Promise<void> {
+    const deadline = this.now() + timeoutMs;
+    while (this.outbox.pendingCount() > 0) {
+      if (this.now() > deadline) throw new HearthError('unavailable', 'The relay did not take everything in time; the rest goes out on the next connection.');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await this.settle();
   }
 
   /** Resolves once the message left 'pending' ('sent' on the relay's ack, or 'failed'), or rejects after `timeoutMs`. */

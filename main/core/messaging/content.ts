@@ -35,6 +35,13 @@ export function encodeTyping(action: TypingMessage_Action, timestampMs: number):
   return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'typing', value: { action, timestampMs: BigInt(timestampMs) } } }));
 }
 
+export function encodeReaction(targetId: Uint8Array, emoji: string | null, timestampMs: number): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'reaction', value: { targetId, emoji: emoji ?? '', remove: emoji === null, timestampMs: BigInt(timestampMs) } } }));
+}
+
+/** A reaction is one emoji (a grapheme cluster can be several code points, e.g. a flag or a family). */
+export const MAX_REACTION_LENGTH = 32;
+
 export function encodeSessionReset(): Uint8Array {
   return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'sessionReset', value: {} } }));
 }
@@ -45,6 +52,10 @@ export function decodeContent(bytes: Uint8Array): Content | null {
     const content = fromBinary(ContentSchema, bytes, { readUnknownFields: false });
     if (content.body.case === 'data' && content.body.value.id.length !== MESSAGE_ID_BYTES) return null;
     if (content.body.case === 'receipt' && content.body.value.ids.some((id) => id.length !== MESSAGE_ID_BYTES)) return null;
+    if (content.body.case === 'reaction') {
+      const { targetId, emoji, remove } = content.body.value;
+      if (targetId.length !== MESSAGE_ID_BYTES || (!remove && (emoji.length === 0 || emoji.length > MAX_REACTION_LENGTH))) return null;
+    }
     return content.body.case === undefined ? null : content;
   } catch {
     return null;

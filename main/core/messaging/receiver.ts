@@ -198,6 +198,7 @@ export class Receiver {
     );
     const conversationOf = new Map<string, string>();
     const incoming: messaging.IncomingRow[] = [];
+    const reactions: Array<{ conversationId: string; from: string; targetUid: string; emoji: string | null; at: number }> = [];
     for (const outcome of outcomes) {
       if (outcome.kind === 'drop') continue;
       const from = outcome.sender.name;
@@ -258,9 +259,21 @@ export class Receiver {
         case 'sessionReset':
           // Decrypting it already moved us onto the sender's new session; nothing to store.
           break;
+        case 'reaction':
+          reactions.push({ conversationId, from, targetUid: hex(body.value.targetId), emoji: body.value.remove ? null : body.value.emoji, at: Number(body.value.timestampMs) || now });
+          break;
       }
     }
     const rowIds = messaging.insertIncoming(tx, incoming);
+    // After the messages, so a reaction to a message in the same batch finds it.
+    for (const r of reactions) {
+      // Only to a message in the conversation with the reactor: a reaction cannot reach into other chats.
+      const target = messaging.messageIdInConversation(tx, r.targetUid, r.conversationId);
+      if (target === null) continue;
+      messages.setReaction(tx, target, r.from, r.emoji, r.at);
+      effects.updatedUids.push(r.targetUid);
+      effects.conversations.add(r.conversationId);
+    }
     // Event payloads only when someone listens (the CLI and a backlog drain have no one).
     if (this.ctx.events.wanted) for (const m of incoming) {
       effects.added.push(toMessage({ ...m, id: rowIds.get(m.uid) ?? 0, direction: 'incoming', status: 'received', readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'text'));

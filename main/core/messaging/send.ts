@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { hasUsableSession, isProtocolError } from '../protocol';
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { messages, messaging, outbox, protocol as protocolRows } from '../vault';
-import { encodeData, encodeTyping, hex, newMessageId, TypingAction } from './content';
+import { encodeData, encodeReaction, encodeTyping, hex, MAX_REACTION_LENGTH, newMessageId, TypingAction } from './content';
 import type { MessagingContext } from './context';
 import type { Outbox } from './outbox';
 import { requireConversation, requireMessage } from './conversations';
 import { encryptEnvelope } from './sealed-sender';
-import { toMessage } from './views';
+import { OWN_REACTION, toMessage } from './views';
 
 /**
  * What the user sends: a message is written as 'pending' to the vault and to
@@ -99,4 +99,24 @@ export async function setTyping(ctx: MessagingContext, sends: Outbox, conversati
     outbox.enqueue(tx, { kind: 'typing', conversationId: null, messageId: null, recipient, payload: encodeTyping(typing ? TypingAction.STARTED : TypingAction.STOPPED, now), nextAttemptAt: now, createdAt: now });
   });
   sends.kick();
+}
+
+/** Sets (or with null, removes) our one reaction to a message, here and for the other side. */
+export async function react(ctx: MessagingContext, sends: Outbox, uid: string, emoji: string | null): Promise<Message> {
+  const message = requireMessage(ctx, uid);
+  if (message.kind !== 'text') throw new HearthError('invalid-arguments', 'Only messages can have reactions.');
+  if (emoji !== null && (emoji.length === 0 || emoji.length > MAX_REACTION_LENGTH)) throw new HearthError('invalid-arguments', 'A reaction is one emoji.');
+  const conversation = requireConversation(ctx, message.conversationId);
+  const recipient = conversation.contactId;
+  if (conversation.type !== 'direct' || !recipient) throw new HearthError('invalid-arguments', 'Group conversations are not supported yet.');
+  if (conversation.sendingHeld) throw new HearthError('untrusted-identity', `The safety number with ${recipient} changed. Review it and accept the change before sending.`);
+  const now = ctx.now();
+  await ctx.vault.write((tx) => {
+    messages.setReaction(tx, message.seq, OWN_REACTION, emoji, now);
+    outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId: null, recipient, payload: encodeReaction(Buffer.from(uid, 'hex'), emoji, now), nextAttemptAt: now, createdAt: now });
+  });
+  const updated = requireMessage(ctx, uid);
+  ctx.events.emit('messages.onDidUpdate', { message: updated });
+  sends.kick();
+  return updated;
 }

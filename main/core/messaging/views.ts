@@ -22,8 +22,12 @@ export function toMessage(m: StoredMessage, kind: Message['kind']): Message {
     sentAt: m.sentAt,
     receivedAt: m.receivedAt,
     readAt: m.readAt,
+    reactions: m.reactions.map((r) => ({ reactorId: r.reactorId === OWN_REACTION ? null : r.reactorId, emoji: r.emoji, reactedAt: r.reactedAt })),
   };
 }
+
+/** Our own reaction's reactor id in the vault: no username is empty, so it never collides with a contact. */
+export const OWN_REACTION = '';
 
 export function messageViews(db: SqlReader, stored: readonly StoredMessage[]): Message[] {
   const kinds = messaging.noticeKinds(

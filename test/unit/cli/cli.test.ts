@@ -76,6 +76,15 @@ describe('hearth command line', () => {
     expect(JSON.parse(history.out[0] ?? '')).toEqual([
       expect.objectContaining({ kind: 'text', direction: 'incoming', author: 'ann', body: 'hello from ann', status: 'received' }),
     ]);
+    // Ben reacts, then changes his reaction: Ann ends up with his one, latest reaction.
+    const hello = (JSON.parse(history.out[0] ?? '') as Array<{ id: string }>)[0]?.id ?? '';
+    expect(await cli([...b, 'react', 'ann', hello, '👍', '--json'])).toMatchObject({ code: 0, out: [JSON.stringify({ id: hello, reactions: [{ by: 'ben', emoji: '👍' }] })] });
+    expect((await cli([...b, 'react', 'ann', hello, '❤️'])).code).toBe(0);
+    expect(await cli([...b, 'react', 'nobody', hello, '❤️'])).toMatchObject({ code: 1 });
+    expect((await cli([...a, 'sync'])).code).toBe(0);
+    const reacted = await cli([...a, 'history', 'ben', '--json']);
+    expect(JSON.parse(reacted.out[0] ?? '')).toEqual([expect.objectContaining({ id: hello, body: 'hello from ann', reactions: [{ by: 'ben', emoji: '❤️' }] })]);
+
     const search = await cli([...b, 'search', 'hello', '--json']);
     expect(JSON.parse(search.out[0] ?? '')).toEqual([expect.objectContaining({ conversationId: 'direct:ann', snippet: '[hello] from ann' })]);
 

@@ -283,6 +283,11 @@ export function messageIdByUid(db: SqlReader, uid: string): number | null {
   return row ? int(row, 'id') : null;
 }
 
+export function messageIdInConversation(db: SqlReader, uid: string, conversationId: string): number | null {
+  const row = db.get('SELECT id FROM messages WHERE uid = ? AND conversation_id = ?', [uid, conversationId]);
+  return row ? int(row, 'id') : null;
+}
+
 const STATUS_RANK: Record<string, number> = { pending: 0, failed: 0, sent: 1, delivered: 2, read: 3 };
 
 /**

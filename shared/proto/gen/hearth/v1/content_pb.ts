@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/v1/content.proto.
  */
 export const file_hearth_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("ChdoZWFydGgvdjEvY29udGVudC5wcm90bxIJaGVhcnRoLnYxIswBCgdDb250ZW50EiYKBGRhdGEYASABKAsyFi5oZWFydGgudjEuRGF0YU1lc3NhZ2VIABIsCgdyZWNlaXB0GAIgASgLMhkuaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlSAASKgoGdHlwaW5nGAMgASgLMhguaGVhcnRoLnYxLlR5cGluZ01lc3NhZ2VIABI3Cg1zZXNzaW9uX3Jlc2V0GAQgASgLMh4uaGVhcnRoLnYxLlNlc3Npb25SZXNldE1lc3NhZ2VIAEIGCgRib2R5Ij0KC0RhdGFNZXNzYWdlEgoKAmlkGAEgASgMEgwKBGJvZHkYAiABKAkSFAoMdGltZXN0YW1wX21zGAMgASgEIosBCg5SZWNlaXB0TWVzc2FnZRIsCgR0eXBlGAEgASgOMh4uaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlLlR5cGUSCwoDaWRzGAIgAygMIj4KBFR5cGUSFAoQVFlQRV9VTlNQRUNJRklFRBAAEhEKDVRZUEVfREVMSVZFUlkQARINCglUWVBFX1JFQUQQAiKgAQoNVHlwaW5nTWVzc2FnZRIvCgZhY3Rpb24YASABKA4yHy5oZWFydGgudjEuVHlwaW5nTWVzc2FnZS5BY3Rpb24SFAoMdGltZXN0YW1wX21zGAIgASgEIkgKBkFjdGlvbhIWChJBQ1RJT05fVU5TUEVDSUZJRUQQABISCg5BQ1RJT05fU1RBUlRFRBABEhIKDkFDVElPTl9TVE9QUEVEEAIiFQoTU2Vzc2lvblJlc2V0TWVzc2FnZWIGcHJvdG8z");
+  fileDesc("ChdoZWFydGgvdjEvY29udGVudC5wcm90bxIJaGVhcnRoLnYxIvwBCgdDb250ZW50EiYKBGRhdGEYASABKAsyFi5oZWFydGgudjEuRGF0YU1lc3NhZ2VIABIsCgdyZWNlaXB0GAIgASgLMhkuaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlSAASKgoGdHlwaW5nGAMgASgLMhguaGVhcnRoLnYxLlR5cGluZ01lc3NhZ2VIABI3Cg1zZXNzaW9uX3Jlc2V0GAQgASgLMh4uaGVhcnRoLnYxLlNlc3Npb25SZXNldE1lc3NhZ2VIABIuCghyZWFjdGlvbhgFIAEoCzIaLmhlYXJ0aC52MS5SZWFjdGlvbk1lc3NhZ2VIAEIGCgRib2R5Ij0KC0RhdGFNZXNzYWdlEgoKAmlkGAEgASgMEgwKBGJvZHkYAiABKAkSFAoMdGltZXN0YW1wX21zGAMgASgEIosBCg5SZWNlaXB0TWVzc2FnZRIsCgR0eXBlGAEgASgOMh4uaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlLlR5cGUSCwoDaWRzGAIgAygMIj4KBFR5cGUSFAoQVFlQRV9VTlNQRUNJRklFRBAAEhEKDVRZUEVfREVMSVZFUlkQARINCglUWVBFX1JFQUQQAiKgAQoNVHlwaW5nTWVzc2FnZRIvCgZhY3Rpb24YASABKA4yHy5oZWFydGgudjEuVHlwaW5nTWVzc2FnZS5BY3Rpb24SFAoMdGltZXN0YW1wX21zGAIgASgEIkgKBkFjdGlvbhIWChJBQ1RJT05fVU5TUEVDSUZJRUQQABISCg5BQ1RJT05fU1RBUlRFRBABEhIKDkFDVElPTl9TVE9QUEVEEAIiFQoTU2Vzc2lvblJlc2V0TWVzc2FnZSJZCg9SZWFjdGlvbk1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEg0KBWVtb2ppGAIgASgJEg4KBnJlbW92ZRgDIAEoCBIUCgx0aW1lc3RhbXBfbXMYBCABKARiBnByb3RvMw");
 
 /**
  * @generated from message hearth.v1.Content
@@ -48,6 +48,12 @@ export type Content = Message<"hearth.v1.Content"> & {
      */
     value: SessionResetMessage;
     case: "sessionReset";
+  } | {
+    /**
+     * @generated from field: hearth.v1.ReactionMessage reaction = 5;
+     */
+    value: ReactionMessage;
+    case: "reaction";
   } | { case: undefined; value?: undefined };
 };
 
@@ -205,4 +211,41 @@ export type SessionResetMessage = Message<"hearth.v1.SessionResetMessage"> & {
  */
 export const SessionResetMessageSchema: GenMessage<SessionResetMessage> = /*@__PURE__*/
   messageDesc(file_hearth_v1_content, 4);
+
+/**
+ * One person's reaction to a message (one per person per message): a new
+ * emoji replaces the previous one; `remove` takes it away.
+ *
+ * @generated from message hearth.v1.ReactionMessage
+ */
+export type ReactionMessage = Message<"hearth.v1.ReactionMessage"> & {
+  /**
+   * The DataMessage id reacted to.
+   *
+   * @generated from field: bytes target_id = 1;
+   */
+  targetId: Uint8Array;
+
+  /**
+   * @generated from field: string emoji = 2;
+   */
+  emoji: string;
+
+  /**
+   * @generated from field: bool remove = 3;
+   */
+  remove: boolean;
+
+  /**
+   * @generated from field: uint64 timestamp_ms = 4;
+   */
+  timestampMs: bigint;
+};
+
+/**
+ * Describes the message hearth.v1.ReactionMessage.
+ * Use `create(ReactionMessageSchema)` to create a new message.
+ */
+export const ReactionMessageSchema: GenMessage<ReactionMessage> = /*@__PURE__*/
+  messageDesc(file_hearth_v1_content, 5);
 
