@@ -103,26 +103,26 @@ describe('typed queries', () => {
     const { vault, dir, keyFile } = await keyfileVault();
     const c = await seedConversation(vault);
     const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
-    // Transactions of 50 messages, as a history import writes them: each adds an index segment.
+    // One transaction per message, as messages arrive: each adds an index segment.
     const segments = () => vault.read((db) => db.get('SELECT count(*) AS n FROM messages_fts_segdir')?.n as number);
-    for (let t = 0; t < 200 && segments() <= search.searchIndexMerge.minSegments; t++) {
-      await vault.write((tx) => {
-        for (let j = 0; j < 50; j++) {
-          const i = t * 50 + j;
-          messages.insertMessage(tx, message(c, i + 1, `${words[i % 5]} and ${words[(i * 3) % 5]} number${i % 7}`));
-        }
-      });
+    for (let n = 0; n < 5000 && segments() < search.searchIndexMerge.minSegments; n += 100) {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) => {
+          const i = n + j;
+          return vault.write((tx) => void messages.insertMessage(tx, message(c, i + 1, `${words[i % 5]} and ${words[(i * 3) % 5]} number${i % 7}`)));
+        }),
+      );
     }
     const queries = ['alpha', 'bravo delta', '"and delta"', 'number3', 'charlie number6'];
     const results = () => queries.map((q) => vault.read((db) => search.searchMessages(db, q, { limit: 10_000 })).map((h) => h.uid));
     const before = results();
     expect(before.every((r) => r.length > 0)).toBe(true);
-    expect(segments()).toBeGreaterThan(search.searchIndexMerge.minSegments);
+    expect(segments()).toBeGreaterThanOrEqual(search.searchIndexMerge.minSegments);
     await vault.compact();
     expect(segments()).toBe(1);
     expect(results()).toEqual(before);
     // A few single messages later the index is barely fragmented: compaction leaves it as it is.
-    for (let i = 0; i < 20; i++) await vault.write((tx) => void messages.insertMessage(tx, message(c, 20_000 + i, `${words[i % 5]} later`)));
+    for (let i = 0; i < 5; i++) await vault.write((tx) => void messages.insertMessage(tx, message(c, 20_000 + i, `${words[i % 5]} later`)));
     const fragmented = segments();
     expect(fragmented).toBeGreaterThan(1);
     await vault.compact();

@@ -48,37 +48,36 @@ const SEARCH_SQL = `SELECT m.id, m.uid, m.conversation_id, m.sent_at, m.body, m.
   ORDER BY messages_fts.docid DESC LIMIT ?3`;
 
 /**
- * When compaction merges the full-text index into one segment ('optimize').
- * Every transaction adds a segment and automerge folds them level by level, so
- * a bulk load leaves a few dozen large ones, and each query term reads and
- * merges a doclist from every one. At 200,000 messages a single segment made
- * searches about twice as fast (a phrase of common words: 1.2 -> 0.8 ms). The
- * merge rewrites the whole index (~0.4 s there) and leaves the old segments'
- * pages free in the file until later writes reuse them, so it runs only when
- * much of the index lies outside its largest segment: after a bulk load, not
- * after a few thousand single messages (their segments are small).
+ * When compaction merges the full-text index. Every transaction adds a
+ * segment and automerge folds them only level by level, so the index keeps a
+ * few dozen, and each query term looks up and merges a doclist from every one.
+ * At 200,000 messages, 32 segments merged into one made searches about 1.8x
+ * faster (a phrase of common words: 1.6 -> 1.1 ms). FTS4's incremental merge
+ * ('merge=X,2': merge any level holding two or more) ends there in one
+ * segment and, unlike 'optimize', reuses the pages it frees, so the file does
+ * not grow. It rewrites the index (~0.35 s at 200,000 messages), so it runs
+ * only past `minSegments`, and stops after `budgetMs` (the next compaction
+ * carries on; a half-done merge is still a valid index).
  */
-export const searchIndexMerge = { minSegments: 8, minOutsideLargest: 0.25 };
-
-// end_block is "block size" (FTS4 with incremental merge); older segments have no size, count their root.
-const SEGMENT_SIZES_SQL = `SELECT count(*) AS n, coalesce(sum(size), 0) AS total, coalesce(max(size), 0) AS largest FROM (
-  SELECT CASE WHEN instr(end_block, ' ') > 0 THEN CAST(substr(end_block, instr(end_block, ' ') + 1) AS INTEGER) ELSE length(root) END AS size
-  FROM messages_fts_segdir)`;
+export const searchIndexMerge = { minSegments: 16, budgetMs: 1000 };
 
 /**
- * Merges the full-text index into one segment when it is fragmented (see
- * searchIndexMerge). A logical no-op (the same rows match), so it needs no
- * journal record: the compaction that calls it snapshots the result. Returns
- * whether it merged.
+ * Merges a fragmented full-text index (see searchIndexMerge). A logical no-op
+ * (the same rows match), so it needs no journal record: the compaction that
+ * calls it snapshots the result. Returns whether it merged anything.
  */
 export function tidySearchIndex(db: SqlReader & Pick<SqlWriter, 'run'>): boolean {
   // A vault held at an older schema (before 002) has no index yet.
   if (!db.get(`SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts_segdir'`)) return false;
-  const row = db.get(SEGMENT_SIZES_SQL);
-  const [n, total, largest] = [row?.n, row?.total, row?.largest].map(Number) as [number, number, number];
-  if (n < searchIndexMerge.minSegments || total - largest <= searchIndexMerge.minOutsideLargest * total) return false;
-  db.run(`INSERT INTO messages_fts(messages_fts) VALUES ('optimize')`);
-  return true;
+  if (Number(db.get('SELECT count(*) AS n FROM messages_fts_segdir')?.n) < searchIndexMerge.minSegments) return false;
+  const deadline = performance.now() + searchIndexMerge.budgetMs;
+  const changes = () => Number(db.get('SELECT total_changes() AS n')?.n);
+  for (;;) {
+    const before = changes();
+    db.run(`INSERT INTO messages_fts(messages_fts) VALUES ('merge=1000,2')`);
+    // FTS4's documented signal that no work was left: fewer than two rows changed.
+    if (changes() - before < 2 || performance.now() > deadline) return true;
+  }
 }
 
 /** Statements worth compiling at unlock, so the first search does not pay for it. */
