@@ -26,6 +26,8 @@ export async function onboard(page: Page, username: string, passphrase = STRONG_
   await page.getByLabel('Choose a username').fill(username);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Protect your history' })).toBeVisible();
+  // Where an OS keychain is available (Electron), it is the default; these tests use a passphrase.
+  await page.getByRole('radio', { name: /Passphrase/ }).check();
   await page.getByLabel('Choose a passphrase').fill(passphrase);
   await page.getByLabel('Type it again').fill(passphrase);
   await expect(page.getByText(/Strength: (strong|very strong)/)).toBeVisible();
