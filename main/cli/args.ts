@@ -11,7 +11,12 @@ Commands:
                          create a profile and register it with the relay
   contacts add NAME      add a contact by relay username
   contacts list [--json]
-  send NAME TEXT         send a message; exits 0 once the relay has acknowledged it
+  send NAME TEXT [--reply-to MESSAGE_ID]
+                         send a message (optionally quoting one); exits 0 once the relay has acknowledged it
+  edit NAME MESSAGE_ID TEXT
+                         replace the text of one of your messages, for both sides
+  delete NAME MESSAGE_ID [--for-everyone]
+                         delete a message here (--for-everyone: your own, within 24 h, for both sides)
   react NAME MESSAGE_ID EMOJI [--json]
                          react to a message (one reaction per person: a new one replaces yours)
   sync [--wait-ms N]     receive and store everything pending, send what is due, then exit
@@ -40,6 +45,8 @@ export interface CliArgs {
   readonly waitMs: number | undefined;
   readonly timeoutMs: number | undefined;
   readonly help: boolean;
+  readonly replyTo: string | undefined;
+  readonly forEveryone: boolean;
 }
 
 export class UsageError extends Error {}
@@ -70,6 +77,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
         'wait-ms': { type: 'string' },
         'timeout-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        'reply-to': { type: 'string' },
+        'for-everyone': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -90,5 +99,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     waitMs: nonNegative(v['wait-ms'], '--wait-ms'),
     timeoutMs: nonNegative(v['timeout-ms'], '--timeout-ms'),
     help: v.help ?? false,
+    replyTo: v['reply-to'],
+    forEveryone: v['for-everyone'] ?? false,
   };
 }

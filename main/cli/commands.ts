@@ -126,10 +126,33 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       if (!text) throw new UsageError('send needs a TEXT to send.');
       client.start();
       await ensureContact(client, to);
-      const message = await client.send(directConversationId(to), text);
+      const message = await client.send(directConversationId(to), text, args.replyTo);
       const result = await client.waitUntilSent(message.id, timeoutMs);
       if (result.status === 'failed') throw new HearthError('unavailable', 'The relay refused the message.');
       if (args.json) io.out(JSON.stringify({ id: result.id, status: result.status }));
+      return EXIT.ok;
+    }
+    case 'edit': {
+      const who = contactName(rest, 'edit');
+      const [, messageId] = rest;
+      const text = rest.slice(2).join(' ');
+      if (!messageId || !text) throw new UsageError('edit needs NAME MESSAGE_ID TEXT.');
+      client.start();
+      requireMessageWith(client, who, messageId);
+      const updated = await client.edit(messageId, text);
+      await client.waitUntilOutboxEmpty(timeoutMs);
+      if (args.json) io.out(JSON.stringify({ id: updated.id, body: updated.body, edited: updated.edited ?? false }));
+      return EXIT.ok;
+    }
+    case 'delete': {
+      const who = contactName(rest, 'delete');
+      const [, messageId] = rest;
+      if (!messageId) throw new UsageError('delete needs NAME MESSAGE_ID.');
+      client.start();
+      requireMessageWith(client, who, messageId);
+      await client.deleteMessage(messageId, args.forEveryone);
+      if (args.forEveryone) await client.waitUntilOutboxEmpty(timeoutMs);
+      if (args.json) io.out(JSON.stringify({ id: messageId, deleted: true, forEveryone: args.forEveryone }));
       return EXIT.ok;
     }
     case 'react': {
@@ -137,8 +160,7 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       const [, messageId, emoji] = rest;
       if (!messageId || !emoji) throw new UsageError('react needs NAME MESSAGE_ID EMOJI.');
       client.start();
-      const target = client.getMessage(messageId);
-      if (target.conversationId !== directConversationId(who)) throw new HearthError('not-found', `No such message in the conversation with ${who}.`);
+      requireMessageWith(client, who, messageId);
       const updated = await client.react(messageId, emoji);
       // Exit only once the outbox has handed the reaction to the relay.
       await client.waitUntilOutboxEmpty(timeoutMs);
@@ -164,9 +186,9 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       }
       if (args.limit !== undefined) list = list.slice(Math.max(0, list.length - args.limit));
       if (args.json) {
-        io.out(JSON.stringify(list.map((m) => ({ id: m.id, kind: m.kind, direction: m.direction, author: m.authorId ?? client.username, body: m.body, status: m.status, sentAt: m.sentAt, receivedAt: m.receivedAt, reactions: jsonReactions(m, client.username) }))));
+        io.out(JSON.stringify(list.map((m) => ({ id: m.id, kind: m.kind, direction: m.direction, author: m.authorId ?? client.username, body: m.body, status: m.status, sentAt: m.sentAt, receivedAt: m.receivedAt, reactions: jsonReactions(m, client.username), edited: m.edited ?? false, deleted: m.deleted ?? false, replyTo: m.replyTo ?? null }))));
       } else {
-        for (const m of list) io.out(`${new Date(m.sentAt).toISOString()} ${m.direction === 'outgoing' ? client.username : (m.authorId ?? '')}: ${describe(m.kind, m.body)}${m.direction === 'outgoing' ? ` [${m.status}]` : ''}`);
+        for (const m of list) io.out(`${new Date(m.sentAt).toISOString()} ${m.direction === 'outgoing' ? client.username : (m.authorId ?? '')}: ${m.deleted ? '(deleted)' : describe(m.kind, m.body)}${m.edited && !m.deleted ? ' (edited)' : ''}${m.direction === 'outgoing' ? ` [${m.status}]` : ''}`);
       }
       return EXIT.ok;
     }
@@ -218,6 +240,13 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
     default:
       throw new UsageError(`Unknown command “${name}”.`);
   }
+}
+
+/** The message, if it is in the conversation with `who` (so a command cannot reach into another chat by id). */
+function requireMessageWith(client: Client, who: string, messageId: string): Message {
+  const message = client.getMessage(messageId);
+  if (message.conversationId !== directConversationId(who)) throw new HearthError('not-found', `No such message in the conversation with ${who}.`);
+  return message;
 }
 
 /** Reactions for --json output, by username (ours included). */

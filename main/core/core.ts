@@ -202,7 +202,13 @@ export function createCore(options: CoreOptions): Core {
 
     'messages.page': ({ conversationId, before, after, limit }) => requireClient().messagePage(conversationId, { before, after, limit }),
     'messages.get': ({ messageId }) => requireClient().getMessage(messageId),
-    'messages.send': ({ conversationId, body }) => requireClient().send(conversationId, body),
+    'messages.send': ({ conversationId, body, replyTo }) => requireClient().send(conversationId, body, replyTo),
+    'messages.edit': ({ messageId, body }) => requireClient().edit(messageId, body),
+    'messages.getEditHistory': ({ messageId }) => requireClient().editHistory(messageId),
+    'messages.delete': async ({ messageId, forEveryone }) => {
+      await requireClient().deleteMessage(messageId, forEveryone);
+      return { ok: true as const };
+    },
     'messages.retry': ({ messageId }) => requireClient().retry(messageId),
     'messages.react': ({ messageId, emoji }) => requireClient().react(messageId, emoji),
     'messages.setTyping': async ({ conversationId, typing }) => {

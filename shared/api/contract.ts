@@ -12,6 +12,7 @@ import {
   MessageCursor,
   MessageId,
   MessagePage,
+  MessageVersion,
   SafetyNumber,
   SearchHit,
   Settings,
@@ -124,7 +125,17 @@ export const methods = {
   },
   'messages.get': { args: z.object({ messageId: MessageId }), result: Message },
   /** Stores the message as 'pending' (durably) and sends it; resolves with the stored message. 'untrusted-identity' when sending is held. */
-  'messages.send': { args: z.object({ conversationId: ConversationId, body: z.string().min(1).max(64 * 1024) }), result: Message },
+  /** `replyTo`: the message this one replies to (it must be in the same conversation). */
+  'messages.send': { args: z.object({ conversationId: ConversationId, body: z.string().min(1).max(64 * 1024), replyTo: MessageId.optional() }), result: Message },
+  /** Replaces the body of one of your messages, for both sides; the earlier versions are kept. */
+  'messages.edit': { args: z.object({ messageId: MessageId, body: z.string().min(1).max(64 * 1024) }), result: Message },
+  /** Every version of a message's body, oldest first, the current one last. */
+  'messages.getEditHistory': { args: z.object({ messageId: MessageId }), result: z.array(MessageVersion) },
+  /**
+   * Deletes a message. `forEveryone`: only your own, within 24 h of sending;
+   * both sides keep a tombstone (`deleted`). Otherwise only here.
+   */
+  'messages.delete': { args: z.object({ messageId: MessageId, forEveryone: z.boolean() }), result: Ok },
   /** Sends a 'failed' message again (to the devices that did not get it yet). */
   'messages.retry': { args: z.object({ messageId: MessageId }), result: Message },
   /** Sets your reaction to a message (one per person: a new one replaces it); null removes it. */

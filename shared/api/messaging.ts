@@ -138,8 +138,17 @@ export const Message = z.object({
   readAt: Time.nullable(),
   /** One reaction per person; `reactorId` null is you. */
   reactions: z.array(z.object({ reactorId: ContactId.nullable(), emoji: z.string().min(1).max(32), reactedAt: Time })).optional(),
+  /** The author changed the body (messages.getEditHistory has every version). */
+  edited: z.boolean().optional(),
+  /** Deleted for everyone by its author: a tombstone, body null. */
+  deleted: z.boolean().optional(),
+  /** The message this one replies to, if any. */
+  replyTo: MessageId.nullable().optional(),
 });
 export type Message = z.infer<typeof Message>;
+
+export const MessageVersion = z.object({ body: z.string(), at: Time });
+export type MessageVersion = z.infer<typeof MessageVersion>;
 
 export const MessagePage = z.object({
   messages: z.array(Message),

@@ -1,7 +1,8 @@
-import { HearthError, type AccountInfo, type ConnectionState, type Contact, type ConversationSummary, type Message, type MessageCursor, type SafetyNumber, type SearchHit, type Settings, type StorageUsage } from '../../../shared/api';
+import { HearthError, type AccountInfo, type ConnectionState, type Contact, type ConversationSummary, type Message, type MessageCursor, type MessageVersion, type SafetyNumber, type SearchHit, type Settings, type StorageUsage } from '../../../shared/api';
 import { createProfile, PrekeyMaintenance, readAccountState, type CreateProfileInput } from '../account';
 import * as contactOps from '../messaging/contacts';
 import * as conversationOps from '../messaging/conversations';
+import * as editOps from '../messaging/edits';
 import type { MessagingContext } from '../messaging/context';
 import { ClientEvents } from '../messaging/events';
 import { Outbox } from '../messaging/outbox';
@@ -204,8 +205,17 @@ export class Client {
   getMessage(uid: string): Message {
     return conversationOps.requireMessage(this.ctx, uid);
   }
-  send(conversationId: string, body: string): Promise<Message> {
-    return sendOps.sendMessage(this.ctx, this.outbox, conversationId, body);
+  send(conversationId: string, body: string, replyTo?: string): Promise<Message> {
+    return sendOps.sendMessage(this.ctx, this.outbox, conversationId, body, replyTo);
+  }
+  edit(uid: string, body: string): Promise<Message> {
+    return editOps.editMessage(this.ctx, this.outbox, uid, body);
+  }
+  editHistory(uid: string): MessageVersion[] {
+    return editOps.editHistory(this.ctx, uid);
+  }
+  deleteMessage(uid: string, forEveryone: boolean): Promise<void> {
+    return editOps.deleteMessage(this.ctx, this.outbox, uid, forEveryone);
   }
   react(uid: string, emoji: string | null): Promise<Message> {
     return sendOps.react(this.ctx, this.outbox, uid, emoji);

@@ -23,8 +23,11 @@ export function newMessageId(): Uint8Array {
 export const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 export const unhex = (text: string): Uint8Array => Buffer.from(text, 'hex');
 
-export function encodeData(id: Uint8Array, body: string, timestampMs: number): Uint8Array {
-  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'data', value: { id, body, timestampMs: BigInt(timestampMs) } } }));
+/** How much of the quoted message a reply carries. */
+export const QUOTE_TEXT_LENGTH = 200;
+
+export function encodeData(id: Uint8Array, body: string, timestampMs: number, quote?: { id: Uint8Array; author: string; text: string }): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'data', value: { id, body, timestampMs: BigInt(timestampMs), quote } } }));
 }
 
 export function encodeReceipt(type: ReceiptMessage_Type, ids: readonly Uint8Array[]): Uint8Array {
@@ -39,6 +42,17 @@ export function encodeReaction(targetId: Uint8Array, emoji: string | null, times
   return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'reaction', value: { targetId, emoji: emoji ?? '', remove: emoji === null, timestampMs: BigInt(timestampMs) } } }));
 }
 
+export function encodeEdit(targetId: Uint8Array, body: string, timestampMs: number): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'edit', value: { targetId, body, timestampMs: BigInt(timestampMs) } } }));
+}
+
+export function encodeDelete(targetId: Uint8Array, timestampMs: number): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'delete', value: { targetId, timestampMs: BigInt(timestampMs) } } }));
+}
+
+/** Delete for everyone is allowed this long after sending, on both sides. */
+export const DELETE_FOR_EVERYONE_MS = 24 * 60 * 60 * 1000;
+
 /** A reaction is one emoji (a grapheme cluster can be several code points, e.g. a flag or a family). */
 export const MAX_REACTION_LENGTH = 32;
 
@@ -50,8 +64,10 @@ export function encodeSessionReset(): Uint8Array {
 export function decodeContent(bytes: Uint8Array): Content | null {
   try {
     const content = fromBinary(ContentSchema, bytes, { readUnknownFields: false });
-    if (content.body.case === 'data' && content.body.value.id.length !== MESSAGE_ID_BYTES) return null;
+    if (content.body.case === 'data' && (content.body.value.id.length !== MESSAGE_ID_BYTES || (content.body.value.quote && content.body.value.quote.id.length !== MESSAGE_ID_BYTES))) return null;
     if (content.body.case === 'receipt' && content.body.value.ids.some((id) => id.length !== MESSAGE_ID_BYTES)) return null;
+    if ((content.body.case === 'edit' || content.body.case === 'delete') && content.body.value.targetId.length !== MESSAGE_ID_BYTES) return null;
+    if (content.body.case === 'edit' && content.body.value.body.length === 0) return null;
     if (content.body.case === 'reaction') {
       const { targetId, emoji, remove } = content.body.value;
       if (targetId.length !== MESSAGE_ID_BYTES || (!remove && (emoji.length === 0 || emoji.length > MAX_REACTION_LENGTH))) return null;

@@ -4,7 +4,7 @@ import { decryptMessage, isProtocolError, sealedSenderDecrypt, type DeviceAddres
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { isRelayError } from '../transport';
 import { conversations, messages, messaging, outbox, type SqlWriter } from '../vault';
-import { decodeContent, encodeReceipt, encodeSessionReset, hex, ReceiptType, TypingAction, type Content } from './content';
+import { decodeContent, DELETE_FOR_EVERYONE_MS, encodeReceipt, encodeSessionReset, hex, ReceiptType, TypingAction, type Content } from './content';
 import type { MessagingContext } from './context';
 import { announceIdentityChange, ensureDirectConversation, recordIdentityNotice } from './identity-notices';
 import type { Outbox } from './outbox';
@@ -199,6 +199,9 @@ export class Receiver {
     const conversationOf = new Map<string, string>();
     const incoming: messaging.IncomingRow[] = [];
     const reactions: Array<{ conversationId: string; from: string; targetUid: string; emoji: string | null; at: number }> = [];
+    const replies: Array<{ uid: string; replyTo: string }> = [];
+    /** Edits (body) and deletes for everyone (body null), applied after the batch's messages are stored. */
+    const changes: Array<{ conversationId: string; from: string; targetUid: string; body: string | null; at: number }> = [];
     for (const outcome of outcomes) {
       if (outcome.kind === 'drop') continue;
       const from = outcome.sender.name;
@@ -235,6 +238,7 @@ export class Receiver {
           if (stored.has(uid)) break;
           stored.add(uid);
           incoming.push({ uid, conversationId, authorId: from, body: body.value.body, sentAt: Number(body.value.timestampMs), receivedAt: now });
+          if (body.value.quote) replies.push({ uid, replyTo: hex(body.value.quote.id) });
           effects.conversations.add(conversationId);
           const list = delivered.get(from) ?? [];
           list.push(body.value.id);
@@ -259,12 +263,34 @@ export class Receiver {
         case 'sessionReset':
           // Decrypting it already moved us onto the sender's new session; nothing to store.
           break;
+        case 'edit':
+          changes.push({ conversationId, from, targetUid: hex(body.value.targetId), body: body.value.body, at: Number(body.value.timestampMs) || now });
+          break;
+        case 'delete':
+          changes.push({ conversationId, from, targetUid: hex(body.value.targetId), body: null, at: Number(body.value.timestampMs) || now });
+          break;
         case 'reaction':
           reactions.push({ conversationId, from, targetUid: hex(body.value.targetId), emoji: body.value.remove ? null : body.value.emoji, at: Number(body.value.timestampMs) || now });
           break;
       }
     }
     const rowIds = messaging.insertIncoming(tx, incoming);
+    for (const r of replies) tx.run('UPDATE messages SET reply_to_uid = ? WHERE uid = ?', [r.replyTo, r.uid]);
+    for (const c of changes) {
+      // Only the author edits or deletes, and only their message in this conversation.
+      const target = messaging.authoredMessage(tx, c.targetUid, c.conversationId, c.from);
+      if (!target || target.deleted) continue;
+      if (c.body === null) {
+        if (c.at - target.sentAt > DELETE_FOR_EVERYONE_MS) continue;
+        messaging.tombstoneMessage(tx, target.id, now);
+      } else {
+        if (target.body === null || target.body === c.body) continue;
+        const previousAt = Number(tx.get('SELECT coalesce(edited_at, sent_at) AS at FROM messages WHERE id = ?', [target.id])?.at ?? target.sentAt);
+        messaging.editMessage(tx, target.id, target.body, c.body, previousAt, c.at);
+      }
+      effects.updatedUids.push(c.targetUid);
+      effects.conversations.add(c.conversationId);
+    }
     // After the messages, so a reaction to a message in the same batch finds it.
     for (const r of reactions) {
       // Only to a message in the conversation with the reactor: a reaction cannot reach into other chats.

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hasUsableSession, isProtocolError } from '../protocol';
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { messages, messaging, outbox, protocol as protocolRows } from '../vault';
-import { encodeData, encodeReaction, encodeTyping, hex, MAX_REACTION_LENGTH, newMessageId, TypingAction } from './content';
+import { encodeData, encodeReaction, QUOTE_TEXT_LENGTH, encodeTyping, hex, MAX_REACTION_LENGTH, newMessageId, TypingAction } from './content';
 import type { MessagingContext } from './context';
 import type { Outbox } from './outbox';
 import { requireConversation, requireMessage } from './conversations';
@@ -15,8 +15,10 @@ import { OWN_REACTION, toMessage } from './views';
  * the outbox in ONE durable commit before anything else happens, so it
  * survives a crash and goes out on the next connection.
  */
-export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversationId: string, body: string): Promise<Message> {
+export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversationId: string, body: string, replyTo?: string): Promise<Message> {
   const conversation = requireConversation(ctx, conversationId);
+  const quoted = replyTo === undefined ? null : requireMessage(ctx, replyTo);
+  if (quoted && (quoted.conversationId !== conversationId || quoted.kind !== 'text' || quoted.deleted)) throw new HearthError('invalid-arguments', 'A reply must quote a message of the same conversation.');
   const recipient = conversation.contactId;
   if (conversation.type !== 'direct' || !recipient) throw new HearthError('invalid-arguments', 'Group conversations are not supported yet.');
   if (conversation.sendingHeld) {
@@ -25,7 +27,8 @@ export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversa
   const id = newMessageId();
   const uid = hex(id);
   const now = ctx.now();
-  const payload = encodeData(id, body, now);
+  const quote = quoted ? { id: Buffer.from(quoted.id, 'hex'), author: quoted.authorId ?? ctx.self.name, text: (quoted.body ?? '').slice(0, QUOTE_TEXT_LENGTH) } : undefined;
+  const payload = encodeData(id, body, now, quote);
   const devices = ctx.vault.read((db) => protocolRows.sessionDeviceIds(db, recipient));
   // With sessions in hand, the ciphertexts are made now and committed with the message: one
   // durable write, and the outbox can hand them to the relay at once. Otherwise (first contact,
@@ -48,14 +51,14 @@ export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversa
     async (writes, prepared) => {
       await ctx.vault.write((tx) => {
         applyProtocolWrites(tx, writes, now);
-        const messageId = messages.insertMessage(tx, { uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now });
+        const messageId = messages.insertMessage(tx, { uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, replyToUid: quoted?.id ?? null });
         const outboxId = outbox.enqueue(tx, { kind: 'message', conversationId, messageId, recipient, payload, nextAttemptAt: now, createdAt: now });
         for (const d of prepared) messaging.putDelivery(tx, { outboxId, deviceId: d.deviceId, submissionId: randomBytes(16), envelopeType: d.envelopeType, ciphertext: d.ciphertext, sent: false });
       });
     },
   ).then(() => ctx.vault.read((db) => messaging.messageIdByUid(db, uid) ?? 0));
   const message = toMessage(
-    { id: row, uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] },
+    { id: row, uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, readAt: null, expiresInMs: null, expiresAt: null, replyToUid: quoted?.id ?? null, reactions: [], attachments: [] },
     'text',
   );
   ctx.events.emit('messages.onDidAdd', { message });

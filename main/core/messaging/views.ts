@@ -9,7 +9,7 @@ import type { Message as StoredMessage } from '../vault/queries/messages';
 
 export const directConversationId = (username: string): string => `direct:${username}`;
 
-export function toMessage(m: StoredMessage, kind: Message['kind']): Message {
+export function toMessage(m: StoredMessage, kind: Message['kind'], marks?: { edited: boolean; deleted: boolean }): Message {
   return {
     id: m.uid,
     seq: m.id,
@@ -23,6 +23,9 @@ export function toMessage(m: StoredMessage, kind: Message['kind']): Message {
     receivedAt: m.receivedAt,
     readAt: m.readAt,
     reactions: m.reactions.map((r) => ({ reactorId: r.reactorId === OWN_REACTION ? null : r.reactorId, emoji: r.emoji, reactedAt: r.reactedAt })),
+    edited: marks?.edited ?? false,
+    deleted: marks?.deleted ?? false,
+    replyTo: m.replyToUid,
   };
 }
 
@@ -34,7 +37,11 @@ export function messageViews(db: SqlReader, stored: readonly StoredMessage[]): M
     db,
     stored.map((m) => m.id),
   );
-  return stored.map((m) => toMessage(m, kinds.get(m.id) ?? 'text'));
+  const marks = messaging.editMarks(
+    db,
+    stored.map((m) => m.id),
+  );
+  return stored.map((m) => toMessage(m, kinds.get(m.id) ?? 'text', marks.get(m.id)));
 }
 
 export function messageView(db: SqlReader, uid: string): Message | null {

@@ -85,6 +85,28 @@ describe('hearth command line', () => {
     const reacted = await cli([...a, 'history', 'ben', '--json']);
     expect(JSON.parse(reacted.out[0] ?? '')).toEqual([expect.objectContaining({ id: hello, body: 'hello from ann', reactions: [{ by: 'ben', emoji: '❤️' }] })]);
 
+    // Ben replies quoting it; Ann edits hers, then deletes it for everyone; Ben deletes his reply for himself.
+    expect((await cli([...b, 'send', 'ann', 'hi ann', '--reply-to', hello])).code).toBe(0);
+    expect(await cli([...a, 'edit', 'ben', hello, 'hello', 'again', '--json'])).toMatchObject({ code: 0, out: [JSON.stringify({ id: hello, body: 'hello again', edited: true })] });
+    expect(await cli([...b, 'edit', 'ann', hello, 'not mine'])).toMatchObject({ code: 1 });
+    expect((await cli([...b, 'sync'])).code).toBe(0);
+    const edited = JSON.parse((await cli([...b, 'history', 'ann', '--json'])).out[0] ?? '') as Array<{ id: string; body: string }>;
+    expect(edited).toEqual([
+      expect.objectContaining({ id: hello, body: 'hello again', edited: true, deleted: false }),
+      expect.objectContaining({ body: 'hi ann', replyTo: hello }),
+    ]);
+    const replyId = edited[1]?.id ?? '';
+    expect((await cli([...b, 'search', 'again', '--json'])).out).toEqual([expect.stringContaining(hello)]);
+    expect((await cli([...a, 'delete', 'ben', hello, '--for-everyone'])).code).toBe(0);
+    expect((await cli([...b, 'sync'])).code).toBe(0);
+    expect((await cli([...b, 'delete', 'ann', replyId])).code).toBe(0);
+    expect(JSON.parse((await cli([...b, 'history', 'ann', '--json'])).out[0] ?? '')).toEqual([expect.objectContaining({ id: hello, body: null, deleted: true })]);
+    expect((await cli([...b, 'history', 'ann'])).out).toEqual([expect.stringMatching(/ann: \(deleted\)$/)]);
+    expect((await cli([...b, 'search', 'again', '--json'])).out).toEqual(['[]']);
+    // Put a message back for the checks below.
+    expect((await cli([...a, 'send', 'ben', 'hello', 'from', 'ann'])).code).toBe(0);
+    expect((await cli([...b, 'sync'])).code).toBe(0);
+
     const search = await cli([...b, 'search', 'hello', '--json']);
     expect(JSON.parse(search.out[0] ?? '')).toEqual([expect.objectContaining({ conversationId: 'direct:ann', snippet: '[hello] from ann' })]);
 

@@ -278,6 +278,46 @@ export function noticeKinds(db: SqlReader, ids: readonly number[]): Map<number, 
   return kinds;
 }
 
+/** Edited/deleted marks of the messages that have them. */
+export function editMarks(db: SqlReader, ids: readonly number[]): Map<number, { edited: boolean; deleted: boolean }> {
+  const marks = new Map<number, { edited: boolean; deleted: boolean }>();
+  if (ids.length === 0) return marks;
+  for (const row of db.all(`SELECT id, edited_at, deleted_at FROM messages WHERE (edited_at IS NOT NULL OR deleted_at IS NOT NULL) AND id IN (${placeholders(ids.length)})`, ids)) {
+    marks.set(int(row, 'id'), { edited: row.edited_at !== null, deleted: row.deleted_at !== null });
+  }
+  return marks;
+}
+
+/** The author's message in a conversation, for an edit or delete they sent; null if it is not theirs or not there. */
+export function authoredMessage(db: SqlReader, uid: string, conversationId: string, authorId: string | null): { id: number; sentAt: number; body: string | null; deleted: boolean } | null {
+  const row = db.get(
+    `SELECT id, sent_at, body, deleted_at FROM messages WHERE uid = ? AND conversation_id = ? AND kind = 'text' AND ${authorId === null ? "direction = 'outgoing'" : "direction = 'incoming' AND author_id = ?"}`,
+    authorId === null ? [uid, conversationId] : [uid, conversationId, authorId],
+  );
+  return row ? { id: int(row, 'id'), sentAt: int(row, 'sent_at'), body: textOrNull(row, 'body'), deleted: row.deleted_at !== null } : null;
+}
+
+/** Replaces a message's body, keeping the one it had as the next version of its history. */
+export function editMessage(tx: SqlWriter, id: number, previous: string, body: string, previousAt: number, editedAt: number): void {
+  const next = Number(tx.get('SELECT coalesce(max(version), 0) + 1 AS v FROM message_edits WHERE message_id = ?', [id])?.v ?? 1);
+  tx.run('INSERT INTO message_edits (message_id, version, body, edited_at) VALUES (?, ?, ?, ?)', [id, next, previous, previousAt]);
+  tx.run('UPDATE messages SET body = ?, edited_at = ? WHERE id = ?', [body, editedAt, id]);
+}
+
+/** Every version of a message's body, oldest first, the current one last. */
+export function editHistory(db: SqlReader, id: number): Array<{ body: string; at: number }> {
+  const earlier = db.all('SELECT body, edited_at FROM message_edits WHERE message_id = ? ORDER BY version', [id]).map((r) => ({ body: text(r, 'body'), at: int(r, 'edited_at') }));
+  const current = db.get('SELECT body, coalesce(edited_at, sent_at) AS at FROM messages WHERE id = ? AND body IS NOT NULL', [id]);
+  return current ? [...earlier, { body: text(current, 'body'), at: int(current, 'at') }] : earlier;
+}
+
+/** Delete for everyone: a tombstone without body, edit history or reactions (the body leaves the search index by trigger). */
+export function tombstoneMessage(tx: SqlWriter, id: number, deletedAt: number): void {
+  tx.run('DELETE FROM message_edits WHERE message_id = ?', [id]);
+  tx.run('DELETE FROM reactions WHERE message_id = ?', [id]);
+  tx.run('UPDATE messages SET body = NULL, deleted_at = ? WHERE id = ?', [deletedAt, id]);
+}
+
 export function messageIdByUid(db: SqlReader, uid: string): number | null {
   const row = db.get('SELECT id FROM messages WHERE uid = ?', [uid]);
   return row ? int(row, 'id') : null;

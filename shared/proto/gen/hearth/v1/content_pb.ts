@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/v1/content.proto.
  */
 export const file_hearth_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("ChdoZWFydGgvdjEvY29udGVudC5wcm90bxIJaGVhcnRoLnYxIvwBCgdDb250ZW50EiYKBGRhdGEYASABKAsyFi5oZWFydGgudjEuRGF0YU1lc3NhZ2VIABIsCgdyZWNlaXB0GAIgASgLMhkuaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlSAASKgoGdHlwaW5nGAMgASgLMhguaGVhcnRoLnYxLlR5cGluZ01lc3NhZ2VIABI3Cg1zZXNzaW9uX3Jlc2V0GAQgASgLMh4uaGVhcnRoLnYxLlNlc3Npb25SZXNldE1lc3NhZ2VIABIuCghyZWFjdGlvbhgFIAEoCzIaLmhlYXJ0aC52MS5SZWFjdGlvbk1lc3NhZ2VIAEIGCgRib2R5Ij0KC0RhdGFNZXNzYWdlEgoKAmlkGAEgASgMEgwKBGJvZHkYAiABKAkSFAoMdGltZXN0YW1wX21zGAMgASgEIosBCg5SZWNlaXB0TWVzc2FnZRIsCgR0eXBlGAEgASgOMh4uaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlLlR5cGUSCwoDaWRzGAIgAygMIj4KBFR5cGUSFAoQVFlQRV9VTlNQRUNJRklFRBAAEhEKDVRZUEVfREVMSVZFUlkQARINCglUWVBFX1JFQUQQAiKgAQoNVHlwaW5nTWVzc2FnZRIvCgZhY3Rpb24YASABKA4yHy5oZWFydGgudjEuVHlwaW5nTWVzc2FnZS5BY3Rpb24SFAoMdGltZXN0YW1wX21zGAIgASgEIkgKBkFjdGlvbhIWChJBQ1RJT05fVU5TUEVDSUZJRUQQABISCg5BQ1RJT05fU1RBUlRFRBABEhIKDkFDVElPTl9TVE9QUEVEEAIiFQoTU2Vzc2lvblJlc2V0TWVzc2FnZSJZCg9SZWFjdGlvbk1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEg0KBWVtb2ppGAIgASgJEg4KBnJlbW92ZRgDIAEoCBIUCgx0aW1lc3RhbXBfbXMYBCABKARiBnByb3RvMw");
+  fileDesc("ChdoZWFydGgvdjEvY29udGVudC5wcm90bxIJaGVhcnRoLnYxItACCgdDb250ZW50EiYKBGRhdGEYASABKAsyFi5oZWFydGgudjEuRGF0YU1lc3NhZ2VIABIsCgdyZWNlaXB0GAIgASgLMhkuaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlSAASKgoGdHlwaW5nGAMgASgLMhguaGVhcnRoLnYxLlR5cGluZ01lc3NhZ2VIABI3Cg1zZXNzaW9uX3Jlc2V0GAQgASgLMh4uaGVhcnRoLnYxLlNlc3Npb25SZXNldE1lc3NhZ2VIABIuCghyZWFjdGlvbhgFIAEoCzIaLmhlYXJ0aC52MS5SZWFjdGlvbk1lc3NhZ2VIABImCgRlZGl0GAYgASgLMhYuaGVhcnRoLnYxLkVkaXRNZXNzYWdlSAASKgoGZGVsZXRlGAcgASgLMhguaGVhcnRoLnYxLkRlbGV0ZU1lc3NhZ2VIAEIGCgRib2R5Il4KC0RhdGFNZXNzYWdlEgoKAmlkGAEgASgMEgwKBGJvZHkYAiABKAkSFAoMdGltZXN0YW1wX21zGAMgASgEEh8KBXF1b3RlGAQgASgLMhAuaGVhcnRoLnYxLlF1b3RlIjEKBVF1b3RlEgoKAmlkGAEgASgMEg4KBmF1dGhvchgCIAEoCRIMCgR0ZXh0GAMgASgJIosBCg5SZWNlaXB0TWVzc2FnZRIsCgR0eXBlGAEgASgOMh4uaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlLlR5cGUSCwoDaWRzGAIgAygMIj4KBFR5cGUSFAoQVFlQRV9VTlNQRUNJRklFRBAAEhEKDVRZUEVfREVMSVZFUlkQARINCglUWVBFX1JFQUQQAiKgAQoNVHlwaW5nTWVzc2FnZRIvCgZhY3Rpb24YASABKA4yHy5oZWFydGgudjEuVHlwaW5nTWVzc2FnZS5BY3Rpb24SFAoMdGltZXN0YW1wX21zGAIgASgEIkgKBkFjdGlvbhIWChJBQ1RJT05fVU5TUEVDSUZJRUQQABISCg5BQ1RJT05fU1RBUlRFRBABEhIKDkFDVElPTl9TVE9QUEVEEAIiFQoTU2Vzc2lvblJlc2V0TWVzc2FnZSJZCg9SZWFjdGlvbk1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEg0KBWVtb2ppGAIgASgJEg4KBnJlbW92ZRgDIAEoCBIUCgx0aW1lc3RhbXBfbXMYBCABKAQiRAoLRWRpdE1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEgwKBGJvZHkYAiABKAkSFAoMdGltZXN0YW1wX21zGAMgASgEIjgKDURlbGV0ZU1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEhQKDHRpbWVzdGFtcF9tcxgCIAEoBGIGcHJvdG8z");
 
 /**
  * @generated from message hearth.v1.Content
@@ -54,6 +54,18 @@ export type Content = Message<"hearth.v1.Content"> & {
      */
     value: ReactionMessage;
     case: "reaction";
+  } | {
+    /**
+     * @generated from field: hearth.v1.EditMessage edit = 6;
+     */
+    value: EditMessage;
+    case: "edit";
+  } | {
+    /**
+     * @generated from field: hearth.v1.DeleteMessage delete = 7;
+     */
+    value: DeleteMessage;
+    case: "delete";
   } | { case: undefined; value?: undefined };
 };
 
@@ -88,6 +100,13 @@ export type DataMessage = Message<"hearth.v1.DataMessage"> & {
    * @generated from field: uint64 timestamp_ms = 3;
    */
   timestampMs: bigint;
+
+  /**
+   * Set when this message replies to another.
+   *
+   * @generated from field: hearth.v1.Quote quote = 4;
+   */
+  quote?: Quote | undefined;
 };
 
 /**
@@ -96,6 +115,36 @@ export type DataMessage = Message<"hearth.v1.DataMessage"> & {
  */
 export const DataMessageSchema: GenMessage<DataMessage> = /*@__PURE__*/
   messageDesc(file_hearth_v1_content, 1);
+
+/**
+ * What a reply quotes: the message id, its author's username, and a short
+ * excerpt of its text (for a receiver that no longer has the message).
+ *
+ * @generated from message hearth.v1.Quote
+ */
+export type Quote = Message<"hearth.v1.Quote"> & {
+  /**
+   * @generated from field: bytes id = 1;
+   */
+  id: Uint8Array;
+
+  /**
+   * @generated from field: string author = 2;
+   */
+  author: string;
+
+  /**
+   * @generated from field: string text = 3;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message hearth.v1.Quote.
+ * Use `create(QuoteSchema)` to create a new message.
+ */
+export const QuoteSchema: GenMessage<Quote> = /*@__PURE__*/
+  messageDesc(file_hearth_v1_content, 2);
 
 /**
  * @generated from message hearth.v1.ReceiptMessage
@@ -119,7 +168,7 @@ export type ReceiptMessage = Message<"hearth.v1.ReceiptMessage"> & {
  * Use `create(ReceiptMessageSchema)` to create a new message.
  */
 export const ReceiptMessageSchema: GenMessage<ReceiptMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 2);
+  messageDesc(file_hearth_v1_content, 3);
 
 /**
  * @generated from enum hearth.v1.ReceiptMessage.Type
@@ -145,7 +194,7 @@ export enum ReceiptMessage_Type {
  * Describes the enum hearth.v1.ReceiptMessage.Type.
  */
 export const ReceiptMessage_TypeSchema: GenEnum<ReceiptMessage_Type> = /*@__PURE__*/
-  enumDesc(file_hearth_v1_content, 2, 0);
+  enumDesc(file_hearth_v1_content, 3, 0);
 
 /**
  * @generated from message hearth.v1.TypingMessage
@@ -167,7 +216,7 @@ export type TypingMessage = Message<"hearth.v1.TypingMessage"> & {
  * Use `create(TypingMessageSchema)` to create a new message.
  */
 export const TypingMessageSchema: GenMessage<TypingMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 3);
+  messageDesc(file_hearth_v1_content, 4);
 
 /**
  * @generated from enum hearth.v1.TypingMessage.Action
@@ -193,7 +242,7 @@ export enum TypingMessage_Action {
  * Describes the enum hearth.v1.TypingMessage.Action.
  */
 export const TypingMessage_ActionSchema: GenEnum<TypingMessage_Action> = /*@__PURE__*/
-  enumDesc(file_hearth_v1_content, 3, 0);
+  enumDesc(file_hearth_v1_content, 4, 0);
 
 /**
  * Sent on a fresh session after a message from the peer could not be
@@ -210,7 +259,7 @@ export type SessionResetMessage = Message<"hearth.v1.SessionResetMessage"> & {
  * Use `create(SessionResetMessageSchema)` to create a new message.
  */
 export const SessionResetMessageSchema: GenMessage<SessionResetMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 4);
+  messageDesc(file_hearth_v1_content, 5);
 
 /**
  * One person's reaction to a message (one per person per message): a new
@@ -247,5 +296,60 @@ export type ReactionMessage = Message<"hearth.v1.ReactionMessage"> & {
  * Use `create(ReactionMessageSchema)` to create a new message.
  */
 export const ReactionMessageSchema: GenMessage<ReactionMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 5);
+  messageDesc(file_hearth_v1_content, 6);
+
+/**
+ * The author replaces the body of their message; receivers keep the earlier
+ * versions and mark it edited.
+ *
+ * @generated from message hearth.v1.EditMessage
+ */
+export type EditMessage = Message<"hearth.v1.EditMessage"> & {
+  /**
+   * @generated from field: bytes target_id = 1;
+   */
+  targetId: Uint8Array;
+
+  /**
+   * @generated from field: string body = 2;
+   */
+  body: string;
+
+  /**
+   * @generated from field: uint64 timestamp_ms = 3;
+   */
+  timestampMs: bigint;
+};
+
+/**
+ * Describes the message hearth.v1.EditMessage.
+ * Use `create(EditMessageSchema)` to create a new message.
+ */
+export const EditMessageSchema: GenMessage<EditMessage> = /*@__PURE__*/
+  messageDesc(file_hearth_v1_content, 7);
+
+/**
+ * The author deletes their message for everyone (within 24 hours of sending
+ * it): receivers keep a tombstone without the body.
+ *
+ * @generated from message hearth.v1.DeleteMessage
+ */
+export type DeleteMessage = Message<"hearth.v1.DeleteMessage"> & {
+  /**
+   * @generated from field: bytes target_id = 1;
+   */
+  targetId: Uint8Array;
+
+  /**
+   * @generated from field: uint64 timestamp_ms = 2;
+   */
+  timestampMs: bigint;
+};
+
+/**
+ * Describes the message hearth.v1.DeleteMessage.
+ * Use `create(DeleteMessageSchema)` to create a new message.
+ */
+export const DeleteMessageSchema: GenMessage<DeleteMessage> = /*@__PURE__*/
+  messageDesc(file_hearth_v1_content, 8);
 
