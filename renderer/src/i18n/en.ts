@@ -17,7 +17,6 @@ export const en = {
   'connection.missingToken.body': 'This page needs the one-time link Hearth printed when it started (the line beginning with "Hearth UI:"). Open that link to continue.',
   'connection.wrongToken.title': 'This link has expired',
   'connection.wrongToken.body': 'Hearth was restarted, so this page\'s link no longer works. Open the new link Hearth printed in its terminal (the line beginning with "Hearth UI:").',
-  'connection.lost': 'The connection to Hearth was lost before it answered. Try again.',
   'connection.closed': 'This window is no longer connected to Hearth.',
   'connection.relay.online': 'Connected to the relay',
   'connection.relay.connecting': 'Connecting to the relay…',
@@ -74,7 +73,6 @@ export const en = {
 
   'unlock.title': 'Hearth is locked',
   'unlock.lead': 'Your history is encrypted on this device. Unlock it to continue.',
-  'unlock.lead.named': 'Unlock {username}\'s history to continue.',
   'unlock.passphrase': 'Passphrase',
   'unlock.recoveryKey': 'Recovery key',
   'unlock.keyFile': 'Path to the key file',
@@ -137,6 +135,7 @@ export const en = {
   'conversation.typing': 'typing…',
   'conversation.isTyping': '{name} is typing',
   'conversation.toNewest': 'Go to the newest message',
+  'conversation.announce': 'New message from {name}: {body}',
 
   'day.today': 'Today',
   'day.yesterday': 'Yesterday',

@@ -35,7 +35,7 @@ export function App({ store }: { store: AppStore }): ReactElement {
   }
   if (recoveryKey) return <RecoveryKeyScreen recoveryKey={recoveryKey} onDone={() => store.confirmRecoveryKeySaved()} />;
   if (vaultState === 'uninitialized') return <OnboardingScreen store={store} info={firstRun} />;
-  if (vaultState === 'locked') return <UnlockScreen store={store} protection={state.protection} username={null} />;
+  if (vaultState === 'locked') return <UnlockScreen store={store} protection={state.protection} />;
   return <UnlockedApp store={store} />;
 }
 

@@ -42,6 +42,16 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
     if (unread > 0 && atEnd && windowActive) messenger.client.call('conversations.markRead', { conversationId }).catch(() => undefined);
   }, [unread, atEnd, windowActive, messenger, conversationId]);
 
+  // Screen readers hear what arrives in the open chat, as sighted people see it appear.
+  const [announcement, setAnnouncement] = useState('');
+  useEffect(
+    () =>
+      messenger.client.on('messages.onDidAdd', ({ message }) => {
+        if (message.conversationId === conversationId && message.direction === 'incoming' && message.kind === 'text' && message.body) setAnnouncement(t('conversation.announce', { name, body: message.body }));
+      }),
+    [messenger, conversationId, name],
+  );
+
   const retry = useCallback((messageId: string) => void list.retry(messageId).catch((error: unknown) => console.warn(`Retry failed: ${HearthError.from(error).kind}`)), [list]);
   const showSafetyNumber = useCallback(() => onDetailsOpenChange(true), [onDetailsOpenChange]);
 
@@ -83,6 +93,9 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
             </span>
           ) : null}
         </div>
+        <p className="visually-hidden" aria-live="polite">
+          {announcement}
+        </p>
         <Composer messenger={messenger} list={list} conversationId={conversationId} contactName={name} heldReason={held} sendTyping={state.settings?.sendTypingIndicators ?? true} />
       </div>
       {detailsOpen && contact ? <ContactDetails messenger={messenger} contact={contact} onClose={() => onDetailsOpenChange(false)} /> : null}

@@ -14,7 +14,7 @@ type Method = 'primary' | 'recovery' | 'keyfile';
  * each further try waits longer (model/unlock-backoff). The recovery key, and
  * for scripted profiles a raw key file, are the other ways in.
  */
-export function UnlockScreen({ store, protection, username }: { store: AppStore; protection: VaultProtection['kind']; username: string | null }): ReactElement {
+export function UnlockScreen({ store, protection }: { store: AppStore; protection: VaultProtection['kind'] }): ReactElement {
   const [method, setMethod] = useState<Method>(protection === 'keyfile' ? 'keyfile' : 'primary');
   const [secret, setSecret] = useState('');
   const [busy, setBusy] = useState(false);
@@ -74,7 +74,7 @@ export function UnlockScreen({ store, protection, username }: { store: AppStore;
           <h1 id="unlock-title" className="onboarding__title">
             {t('unlock.title')}
           </h1>
-          <p className="onboarding__lead">{username ? t('unlock.lead.named', { username }) : t('unlock.lead')}</p>
+          <p className="onboarding__lead">{t('unlock.lead')}</p>
           {needsSecret ? (
             <div className="field">
               <label className="field__label" htmlFor="unlock-secret">
