@@ -7,7 +7,8 @@ import { directConversationId as dm } from '../../../main/core/messaging/views';
 import { RelayError } from '../../../main/core/transport';
 import { messaging, writeNewKeyFile } from '../../../main/core/vault';
 import { startRelay, type Relay } from '../../../relay';
-import { EnvelopeType } from '../../../shared/proto/gen/hearth/v1/relay_pb';
+import { create } from '@bufbuild/protobuf';
+import { EnvelopeType, ErrorCode, SendResponseSchema } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 
 let relay: Relay;
 let root: string;
@@ -80,6 +81,28 @@ describe('send pipeline', () => {
     expect(sends[0]?.duplicate).toEqual([false]);
     expect(sends[1]?.duplicate).toEqual([true]);
     await eventually(() => expect(bob.messagePage(dm('alice')).messages.map((m) => m.body)).toEqual(['first', 'second']));
+  });
+
+  it('falls back to an authenticated send when the relay refuses a sealed envelope for the recipient, and remembers it', async () => {
+    const { client: kim } = await profile('kim');
+    const { client: lee } = await profile('lee');
+    await kim.addContact('lee');
+    // A relay that takes no sealed envelopes for lee answers UNAUTHENTICATED per envelope.
+    const anonymous = kim.sealedSender.anonymous;
+    let refusedSealed = 0;
+    anonymous.send = async (value) => {
+      refusedSealed += value.envelopes?.length ?? 0;
+      return create(SendResponseSchema, { results: (value.envelopes ?? []).map(() => ({ error: ErrorCode.UNAUTHENTICATED })) });
+    };
+    const message = await kim.send(dm('lee'), 'through the front door');
+    await eventually(() => expect(lee.messagePage(dm('kim')).messages.map((m) => m.body)).toEqual(['through the front door']));
+    expect(refusedSealed).toBe(1);
+    expect(kim.getConversation(dm('lee')).sealedSender).toBe(false);
+    await eventually(() => expect(kim.getMessage(message.id).status).toBe('delivered'));
+    // Remembered: the next message goes authenticated straight away.
+    await kim.send(dm('lee'), 'again');
+    await eventually(() => expect(lee.messagePage(dm('kim')).messages).toHaveLength(2));
+    expect(refusedSealed).toBe(1);
   });
 
   it('keeps an unsent message across a restart and sends it on the next connection', async () => {
