@@ -52,6 +52,11 @@ export function formatClock(time: number, locale?: string): string {
   return dateFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(time);
 }
 
+/** Date and time in full, for a tooltip: "Thursday, March 12, 2026 at 11:59 AM". */
+export function formatFull(time: number, locale?: string): string {
+  return dateFormat(locale, { dateStyle: 'full', timeStyle: 'short' }).format(time);
+}
+
 /** "Today", "Yesterday", a weekday within the week, else the date. `labels` carries the translated words. */
 export function formatDay(time: number, now: number, labels: { today: string; yesterday: string }, locale?: string): string {
   if (sameDay(time, now)) return labels.today;

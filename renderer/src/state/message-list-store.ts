@@ -113,7 +113,8 @@ export class MessageListStore extends Observable<MessageListState> {
   async send(body: string): Promise<void> {
     if (this.state.hasNewer) await this.openAtNewest();
     const message = await this.client.call('messages.send', { conversationId: this.conversationId, body });
-    if (!this.disposed) this.update({ messages: mergeMessages(this.state.messages, [message]) });
+    // What you just sent is where you look next, wherever you had scrolled to.
+    if (!this.disposed) this.update({ messages: mergeMessages(this.state.messages, [message]), generation: this.state.generation + 1, anchor: { kind: 'newest' } });
   }
 
   async retry(messageId: string): Promise<void> {

@@ -3,7 +3,7 @@ import { encode } from 'uqr';
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../../shared/api';
 import { activityTime, sortConversations } from '../../../renderer/src/model/conversation-order';
-import { avatarHue, dayKey, formatBytes, formatDay, formatListTime, initialsOf } from '../../../renderer/src/model/format';
+import { avatarHue, dayKey, formatBytes, formatDay, formatFull, formatListTime, initialsOf } from '../../../renderer/src/model/format';
 import { compareMessages, mergeMessages, replaceMessage } from '../../../renderer/src/model/message-order';
 import { notificationText } from '../../../renderer/src/model/notification-text';
 import { base64Bytes, qrPath } from '../../../renderer/src/model/qr-path';
@@ -38,6 +38,7 @@ describe('names and times', () => {
     expect(formatDay(noon(2026, 1, 2), now, labels, 'en-US')).toBe('Fri, January 2');
     expect(formatDay(noon(2025, 12, 24), now, labels, 'en-US')).toBe('December 24, 2025');
     expect(dayKey(noon(2026, 3, 9))).toBe('2026-03-09');
+    expect(formatFull(noon(2026, 3, 12), 'en-US')).toMatch(/^Thursday, March 12, 2026 at 12:00\sPM$/);
   });
 
   it('shows the clock for today in the chat list, the weekday this week, else the date', () => {

@@ -122,9 +122,12 @@ describe('MessageListStore', () => {
     const store = new MessageListStore(new HearthClient(bridge), 'direct:bob');
     store.start(null);
     await settle(store);
+    const generation = store.getSnapshot().generation;
     await store.send('Hello there');
     const sent = store.getSnapshot().messages.at(-1)!;
     expect(sent).toMatchObject({ body: 'Hello there', status: 'pending', direction: 'outgoing' });
+    // Sending brings the view to the newest message, wherever it was scrolled.
+    expect(store.getSnapshot()).toMatchObject({ generation: generation + 1, anchor: { kind: 'newest' } });
 
     bridge.emit('messages.onDidUpdate', { message: { ...sent, status: 'delivered' } });
     expect(store.getSnapshot().messages.at(-1)!.status).toBe('delivered');

@@ -1,6 +1,6 @@
 import { memo, type ReactElement } from 'react';
 import { t } from '../../i18n';
-import { formatClock, formatDay } from '../../model/format';
+import { formatClock, formatDay, formatFull } from '../../model/format';
 import type { Row } from '../../model/rows';
 import { Icon } from '../Icon';
 import { StatusTicks } from './StatusTicks';
@@ -50,7 +50,9 @@ export const MessageRow = memo(function MessageRow({ row, context }: { row: Row;
         <span className="visually-hidden">{outgoing ? t('message.you') : context.contactName}: </span>
         <p className="message__body">{message.body}</p>
         <span className="message__meta">
-          <time dateTime={new Date(message.sentAt).toISOString()}>{formatClock(message.sentAt)}</time>
+          <time dateTime={new Date(message.sentAt).toISOString()} title={formatFull(message.sentAt)}>
+            {formatClock(message.sentAt)}
+          </time>
           {outgoing ? <StatusTicks status={message.status} /> : null}
         </span>
       </div>
