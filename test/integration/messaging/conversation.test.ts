@@ -1,9 +1,9 @@
 import { cp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventName } from '../../../shared/api';
-import { bodies, createTestProfile, dm, eventually, startRelayProcess, tempRoot, type RelayProcess, type TestProfile } from './harness';
+import { bodies, dm, eventually, useRelayAndProfiles, type TestProfile } from './harness';
 
 /**
  * One-to-one messaging end to end: real relay process, real clients (vault,
@@ -12,32 +12,14 @@ import { bodies, createTestProfile, dm, eventually, startRelayProcess, tempRoot,
  */
 const CANARY = 'canary-7f3e9b2c41d8';
 
-let root: { dir: string; remove(): Promise<void> };
-let relay: RelayProcess;
-const profiles: TestProfile[] = [];
-
-async function profile(name: string): Promise<TestProfile> {
-  const p = await createTestProfile(root.dir, name, relay.url);
-  profiles.push(p);
-  return p;
-}
+const fixture = useRelayAndProfiles('hearth-messaging-');
+const profile = (name: string) => fixture.profile(name);
 
 function record(p: TestProfile): Array<{ event: EventName; payload: unknown }> {
   const seen: Array<{ event: EventName; payload: unknown }> = [];
   p.client.events.on((event, payload) => seen.push({ event, payload }));
   return seen;
 }
-
-beforeAll(async () => {
-  root = await tempRoot('hearth-messaging-');
-  relay = await startRelayProcess(path.join(root.dir, 'relay-data'));
-});
-
-afterAll(async () => {
-  await Promise.allSettled(profiles.map((p) => p.client.close()));
-  await relay?.stop();
-  await root?.remove();
-});
 
 describe('one-to-one messaging', () => {
   it('first contact, both ways, with delivery and read receipts, typing and matching safety numbers', async () => {
@@ -126,11 +108,11 @@ describe('one-to-one messaging', () => {
     await hank.client.send(dm('iris'), `before restart ${CANARY}`);
     await eventually(() => expect(bodies(iris.client, 'hank')).toHaveLength(1));
 
-    await relay.stop();
+    await fixture.relay.stop();
     await eventually(() => expect(hank.client.connectionState().state).not.toBe('online'));
     const during = await hank.client.send(dm('iris'), `while the relay is down ${CANARY}`);
     expect(hank.client.getMessage(during.id).status).toBe('pending');
-    await relay.restart();
+    await fixture.relay.restart();
 
     await eventually(() => expect(hank.client.connectionState().state).toBe('online'));
     await eventually(() => expect(bodies(iris.client, 'hank')).toEqual([`before restart ${CANARY}`, `while the relay is down ${CANARY}`]));
@@ -154,15 +136,14 @@ describe('one-to-one messaging', () => {
     // The relay hands out a different identity for kate: her account is taken over (renamed away in
     // the relay's store) and "kate" is registered again with new keys.
     await kate.client.close();
-    await relay.stop();
-    const db = new Database(path.join(relay.dataDir, 'relay.sqlite'));
+    await fixture.relay.stop();
+    const db = new Database(path.join(fixture.relay.dataDir, 'relay.sqlite'));
     db.prepare(`UPDATE accounts SET username = 'kate_old' WHERE username = 'kate'`).run();
     db.close();
-    await relay.restart();
+    await fixture.relay.restart();
     await rm(kate.dir, { recursive: true, force: true });
     await rm(kate.keyfile, { force: true });
-    const impostor = await createTestProfile(root.dir, 'kate', relay.url);
-    profiles.push(impostor);
+    const impostor = await profile('kate');
     await impostor.client.addContact('jack');
     await impostor.client.addContact('lena');
     await impostor.client.send(dm('jack'), `new kate ${CANARY}`);
@@ -200,7 +181,7 @@ describe('one-to-one messaging', () => {
     await eventually(() => expect(bodies(mona.client, 'nick')).toHaveLength(2));
 
     await mona.client.close();
-    const backup = path.join(root.dir, 'mona-backup');
+    const backup = path.join(fixture.dir, 'mona-backup');
     await cp(mona.dir, backup, { recursive: true });
     await mona.reopen();
     for (const text of ['three', 'four']) {
@@ -234,17 +215,17 @@ describe('one-to-one messaging', () => {
   });
 
   it('leaves no trace of the messages in any profile folder, the relay data folder or the relay logs', async () => {
-    await Promise.all(profiles.map((p) => p.client.close()));
-    await relay.stop();
+    await Promise.all(fixture.profiles.map((p) => p.client.close()));
+    await fixture.relay.stop();
     const needle = Buffer.from(CANARY);
-    const files = await listFiles(root.dir);
+    const files = await listFiles(fixture.dir);
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
       const bytes = await readFile(file);
       expect(bytes.includes(needle), file).toBe(false);
     }
-    expect(relay.logs.length).toBeGreaterThan(0);
-    expect(relay.logs.filter((line) => line.includes(CANARY))).toEqual([]);
+    expect(fixture.relay.logs.length).toBeGreaterThan(0);
+    expect(fixture.relay.logs.filter((line) => line.includes(CANARY))).toEqual([]);
   });
 });
 

@@ -1,32 +1,16 @@
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testClientOptions, createTestProfile, dm, eventually, startRelayProcess, tempRoot, type RelayProcess, type TestProfile } from './harness';
+import { describe, expect, it } from 'vitest';
+import { testClientOptions, dm, eventually, useRelayAndProfiles } from './harness';
 
 /** Replies, edits with their history, delete for everyone and for me, against a real relay process. */
 
 const DAY = 24 * 60 * 60 * 1000;
-let root: { dir: string; remove(): Promise<void> };
-let relay: RelayProcess;
-const profiles: TestProfile[] = [];
+const fixture = useRelayAndProfiles('hearth-edits-');
 /** The senders' clock: tests move it forward to pass the 24-hour limit. */
 let skew = 0;
 
-async function profile(name: string, clock = false): Promise<TestProfile> {
-  const p = await createTestProfile(root.dir, name, relay.url, clock ? { ...testClientOptions, now: () => Date.now() + skew } : testClientOptions);
-  profiles.push(p);
-  return p;
+function profile(name: string, clock = false) {
+  return fixture.profile(name, clock ? { ...testClientOptions, now: () => Date.now() + skew } : testClientOptions);
 }
-
-beforeAll(async () => {
-  root = await tempRoot('hearth-edits-');
-  relay = await startRelayProcess(path.join(root.dir, 'relay-data'));
-});
-
-afterAll(async () => {
-  await Promise.allSettled(profiles.map((p) => p.client.close()));
-  await relay?.stop();
-  await root?.remove();
-});
 
 describe('replies, edits and deletes', () => {
   it('quotes, edits with history, deletes for everyone (gone from search on both sides) and for me; refuses what is not allowed', async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,4 +121,55 @@ export function bodies(client: Client, with_: string): string[] {
     .messagePage(dm(with_), { limit: 500 })
     .messages.filter((m) => m.kind === 'text')
     .map((m) => m.body ?? '');
+}
+
+/** What a test file gets from useRelayAndProfiles: read its fields inside tests (they are set in beforeAll). */
+export interface RelayFixture {
+  readonly relay: RelayProcess;
+  /** The test file's temporary folder (profiles and relay data live in it). */
+  readonly dir: string;
+  /** Every profile made so far (a test that scans the folders closes them first). */
+  readonly profiles: readonly TestProfile[];
+  /** A new profile registered on the relay; closed after the file's tests. */
+  profile(name: string, options?: ClientOptions): Promise<TestProfile>;
+}
+
+/**
+ * One relay process and one temporary folder per test file, with every
+ * profile made through it closed and everything removed afterwards.
+ */
+export function useRelayAndProfiles(prefix: string): RelayFixture {
+  let root: { dir: string; remove(): Promise<void> } | undefined;
+  let relay: RelayProcess | undefined;
+  const profiles: TestProfile[] = [];
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useRelayAndProfiles: use the fixture inside a test, after beforeAll.');
+    return value;
+  };
+
+  beforeAll(async () => {
+    root = await tempRoot(prefix);
+    relay = await startRelayProcess(path.join(root.dir, 'relay-data'));
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(profiles.map((p) => p.client.close()));
+    await relay?.stop();
+    await root?.remove();
+  });
+
+  return {
+    get relay() {
+      return started(relay);
+    },
+    get dir() {
+      return started(root).dir;
+    },
+    profiles,
+    async profile(name, options = testClientOptions) {
+      const p = await createTestProfile(started(root).dir, name, started(relay).url, options);
+      profiles.push(p);
+      return p;
+    },
+  };
 }

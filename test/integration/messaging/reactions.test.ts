@@ -1,29 +1,10 @@
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestProfile, dm, eventually, startRelayProcess, tempRoot, type RelayProcess, type TestProfile } from './harness';
+import { describe, expect, it } from 'vitest';
+import { dm, eventually, useRelayAndProfiles } from './harness';
 
 /** Reactions end to end against a real relay process: one per person, changeable and removable. */
 
-let root: { dir: string; remove(): Promise<void> };
-let relay: RelayProcess;
-const profiles: TestProfile[] = [];
-
-async function profile(name: string): Promise<TestProfile> {
-  const p = await createTestProfile(root.dir, name, relay.url);
-  profiles.push(p);
-  return p;
-}
-
-beforeAll(async () => {
-  root = await tempRoot('hearth-reactions-');
-  relay = await startRelayProcess(path.join(root.dir, 'relay-data'));
-});
-
-afterAll(async () => {
-  await Promise.allSettled(profiles.map((p) => p.client.close()));
-  await relay?.stop();
-  await root?.remove();
-});
+const fixture = useRelayAndProfiles('hearth-reactions-');
+const profile = (name: string) => fixture.profile(name);
 
 describe('reactions', () => {
   it('one per person per message, changed and removed on both sides; a reaction in the same batch as its message lands', async () => {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fromBinary } from '@bufbuild/protobuf';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EnvelopeSchema, EnvelopeType, type Envelope } from '../../../shared/proto/gen/hearth/v1/relay_pb';
-import { bodies, createTestProfile, dm, eventually, startRelayProcess, tempRoot, type RelayProcess, type TestProfile } from './harness';
+import { bodies, dm, eventually, useRelayAndProfiles } from './harness';
 
 /**
  * Sealed sender against a real relay process: messages and receipts go out
@@ -12,19 +12,12 @@ import { bodies, createTestProfile, dm, eventually, startRelayProcess, tempRoot,
  * sealed sender gets authenticated envelopes, and the conversation says so.
  */
 
-let root: { dir: string; remove(): Promise<void> };
-let relay: RelayProcess;
-const profiles: TestProfile[] = [];
-
-async function profile(name: string): Promise<TestProfile> {
-  const p = await createTestProfile(root.dir, name, relay.url);
-  profiles.push(p);
-  return p;
-}
+const fixture = useRelayAndProfiles('hearth-sealed-');
+const profile = (name: string) => fixture.profile(name);
 
 /** The envelopes queued on the relay for `username`, read from its SQLite store. */
 function queuedFor(username: string): { accountId: string; envelopes: Array<{ raw: Buffer; envelope: Envelope }> } {
-  const db = new Database(path.join(relay.dataDir, 'relay.sqlite'), { readonly: true, fileMustExist: true });
+  const db = new Database(path.join(fixture.relay.dataDir, 'relay.sqlite'), { readonly: true, fileMustExist: true });
   try {
     const account = db.prepare<[string], { id: string }>('SELECT id FROM accounts WHERE username = ?').get(username);
     if (!account) throw new Error(`no account ${username}`);
@@ -36,24 +29,13 @@ function queuedFor(username: string): { accountId: string; envelopes: Array<{ ra
 }
 
 function accountIdOf(username: string): string {
-  const db = new Database(path.join(relay.dataDir, 'relay.sqlite'), { readonly: true, fileMustExist: true });
+  const db = new Database(path.join(fixture.relay.dataDir, 'relay.sqlite'), { readonly: true, fileMustExist: true });
   try {
     return db.prepare<[string], { id: string }>('SELECT id FROM accounts WHERE username = ?').get(username)?.id ?? '';
   } finally {
     db.close();
   }
 }
-
-beforeAll(async () => {
-  root = await tempRoot('hearth-sealed-');
-  relay = await startRelayProcess(path.join(root.dir, 'relay-data'));
-});
-
-afterAll(async () => {
-  await Promise.allSettled(profiles.map((p) => p.client.close()));
-  await relay?.stop();
-  await root?.remove();
-});
 
 describe('sealed sender', () => {
   it('sends sealed both ways; the relay stores no sender for what waits in its queue', async () => {
