@@ -216,6 +216,19 @@ export function createCore(options: CoreOptions): Core {
       return { ok: true as const };
     },
 
+    // Being built (issue 7); each line is replaced by its implementation.
+    'groups.create': () => notBuiltYet(),
+    'groups.rename': () => notBuiltYet(),
+    'groups.addMembers': () => notBuiltYet(),
+    'groups.removeMember': () => notBuiltYet(),
+    'groups.leave': () => notBuiltYet(),
+    'conversations.setExpireTimer': () => notBuiltYet(),
+    'attachments.createDraft': () => notBuiltYet(),
+    'attachments.appendDraft': () => notBuiltYet(),
+    'attachments.discardDraft': () => notBuiltYet(),
+    'attachments.read': () => notBuiltYet(),
+    'attachments.retry': () => notBuiltYet(),
+
     'search.messages': ({ query, conversationId, limit }) => ({ hits: requireClient().search(query, { conversationId, limit }) }),
     'settings.get': () => requireClient().settings(),
     'settings.update': (change) => requireClient().updateSettings(change),
@@ -253,4 +266,9 @@ export function createCore(options: CoreOptions): Core {
       emitter.removeAllListeners();
     },
   };
+}
+
+// Temporary, while issue 7 is being built: removed when the last handler above is real.
+function notBuiltYet(): never {
+  throw new HearthError('unavailable', 'This is not built yet.');
 }

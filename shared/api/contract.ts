@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import {
   AccountInfo,
+  ATTACHMENT_CHUNK_BYTES,
+  AttachmentDraft,
+  AttachmentId,
+  base64Of,
+  ExpireTimer,
   ConnectionState,
   Contact,
   ContactId,
@@ -28,6 +33,11 @@ import {
  */
 
 const NoArgs = z.object({}).strict();
+
+/** Groups hold at most this many people, you included. */
+export const MAX_GROUP_MEMBERS = 100;
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
+const GroupName = z.string().trim().min(1).max(64);
 
 export const VaultState = z.enum(['uninitialized', 'locked', 'unlocked']);
 export type VaultState = z.infer<typeof VaultState>;
@@ -124,9 +134,18 @@ export const methods = {
     result: MessagePage,
   },
   'messages.get': { args: z.object({ messageId: MessageId }), result: Message },
-  /** Stores the message as 'pending' (durably) and sends it; resolves with the stored message. 'untrusted-identity' when sending is held. */
-  /** `replyTo`: the message this one replies to (it must be in the same conversation). */
-  'messages.send': { args: z.object({ conversationId: ConversationId, body: z.string().min(1).max(64 * 1024), replyTo: MessageId.optional() }), result: Message },
+  /**
+   * Stores the message as 'pending' (durably) and sends it; resolves with the stored message.
+   * 'untrusted-identity' when sending is held. `replyTo`: the message this one replies to (same
+   * conversation). `attachments`: finished drafts (attachments.createDraft), which become the
+   * message's attachments; the body may then be empty.
+   */
+  'messages.send': {
+    args: z
+      .object({ conversationId: ConversationId, body: z.string().max(64 * 1024), replyTo: MessageId.optional(), attachments: z.array(AttachmentId).max(MAX_ATTACHMENTS_PER_MESSAGE).optional() })
+      .refine((a) => a.body.trim().length > 0 || (a.attachments?.length ?? 0) > 0, 'A message needs text or an attachment.'),
+    result: Message,
+  },
   /** Replaces the body of one of your messages, for both sides; the earlier versions are kept. */
   'messages.edit': { args: z.object({ messageId: MessageId, body: z.string().min(1).max(64 * 1024) }), result: Message },
   /** Every version of a message's body, oldest first, the current one last. */
@@ -141,6 +160,32 @@ export const methods = {
   /** Sets your reaction to a message (one per person: a new one replaces it); null removes it. */
   'messages.react': { args: z.object({ messageId: MessageId, emoji: z.string().min(1).max(32).nullable() }), result: Message },
   'messages.setTyping': { args: z.object({ conversationId: ConversationId, typing: z.boolean() }), result: Ok },
+
+  // Groups (up to 100 members, you included). Membership travels encrypted between members; the relay never learns of groups.
+  'groups.create': { args: z.object({ name: GroupName, memberIds: z.array(ContactId).min(1).max(MAX_GROUP_MEMBERS - 1) }).strict(), result: ConversationSummary },
+  'groups.rename': { args: z.object({ conversationId: ConversationId, name: GroupName }).strict(), result: ConversationSummary },
+  'groups.addMembers': { args: z.object({ conversationId: ConversationId, memberIds: z.array(ContactId).min(1).max(MAX_GROUP_MEMBERS - 1) }).strict(), result: ConversationSummary },
+  /** The removed member gets nothing sent after this (the sender keys are rotated). */
+  'groups.removeMember': { args: z.object({ conversationId: ConversationId, memberId: ContactId }).strict(), result: ConversationSummary },
+  /** You leave: the history stays, sending is refused from then on. */
+  'groups.leave': { args: z.object({ conversationId: ConversationId }).strict(), result: ConversationSummary },
+
+  /** Sets the disappearing-messages timer for both sides (a notice appears in the conversation). */
+  'conversations.setExpireTimer': { args: z.object({ conversationId: ConversationId, expireTimerMs: ExpireTimer }).strict(), result: ConversationSummary },
+
+  // Attachments. A file is handed over in pieces (draft), then named in messages.send.
+  /** Starts a draft for a file of `size` bytes; 'invalid-arguments' above the 100 MB limit. */
+  'attachments.createDraft': { args: AttachmentDraft.strict(), result: z.object({ draftId: AttachmentId }) },
+  /** Appends the next piece (base64, at most ATTACHMENT_CHUNK_BYTES); 'invalid-arguments' past the announced size. */
+  'attachments.appendDraft': { args: z.object({ draftId: AttachmentId, data: base64Of(ATTACHMENT_CHUNK_BYTES) }).strict(), result: z.object({ received: z.number().int().nonnegative() }) },
+  'attachments.discardDraft': { args: z.object({ draftId: AttachmentId }).strict(), result: Ok },
+  /** A piece of a 'ready' attachment's plaintext, for showing or saving it. */
+  'attachments.read': {
+    args: z.object({ attachmentId: AttachmentId, offset: z.number().int().nonnegative(), length: z.number().int().min(1).max(ATTACHMENT_CHUNK_BYTES) }).strict(),
+    result: z.object({ data: base64Of(ATTACHMENT_CHUNK_BYTES), size: z.number().int().nonnegative() }),
+  },
+  /** Tries a failed upload or download again; resolves with the message holding it. */
+  'attachments.retry': { args: z.object({ attachmentId: AttachmentId }).strict(), result: Message },
 
   'search.messages': {
     args: z.object({ query: z.string().max(500), conversationId: ConversationId.optional(), limit: z.number().int().min(1).max(200).optional() }),
@@ -159,6 +204,8 @@ export const events = {
   'messages.onDidAdd': z.object({ message: Message }),
   /** Status, read time or body changed (e.g. sent → delivered → read). */
   'messages.onDidUpdate': z.object({ message: Message }),
+  /** A message is gone: deleted for you, or its disappearing timer ran out. */
+  'messages.onDidRemove': z.object({ messageId: MessageId, conversationId: ConversationId }),
   'conversations.onDidUpdate': z.object({ conversation: ConversationSummary }),
   /** A contact started or stopped typing; a 'started' expires by itself after 15 s without a refresh. */
   'conversations.onDidChangeTyping': z.object({ conversationId: ConversationId, contactId: ContactId, typing: z.boolean() }),

@@ -110,13 +110,94 @@ export const MessageStatus = z.enum(['pending', 'sent', 'delivered', 'read', 'fa
 export type MessageStatus = z.infer<typeof MessageStatus>;
 
 /**
- * 'text': an ordinary message. The others are notices the core puts in the
- * conversation: 'identity-changed' (the contact's safety number changed),
- * 'decrypt-failed' (a message arrived that could not be decrypted; a session
- * reset was started), 'session-reset' (the secure session was renewed).
+ * 'text': an ordinary message (its body may be empty when it carries
+ * attachments). The others are notices the core puts in the conversation:
+ * 'identity-changed' (the contact's safety number changed), 'decrypt-failed'
+ * (a message arrived that could not be decrypted; a session reset was
+ * started), 'session-reset' (the secure session was renewed),
+ * 'group-update' and 'timer-changed' (details in `notice`).
  */
-export const MessageKind = z.enum(['text', 'identity-changed', 'decrypt-failed', 'session-reset']);
+export const MessageKind = z.enum(['text', 'identity-changed', 'decrypt-failed', 'session-reset', 'group-update', 'timer-changed']);
 export type MessageKind = z.infer<typeof MessageKind>;
+
+/** The disappearing-messages timers a conversation can have, in ms; null = off. */
+export const EXPIRE_TIMERS_MS = [30_000, 5 * 60_000, 60 * 60_000, 24 * 60 * 60_000, 7 * 24 * 60 * 60_000] as const;
+export const ExpireTimer = z
+  .number()
+  .int()
+  .refine((ms) => (EXPIRE_TIMERS_MS as readonly number[]).includes(ms), 'A timer is 30 s, 5 min, 1 h, 1 day or 1 week.')
+  .nullable();
+export type ExpireTimer = z.infer<typeof ExpireTimer>;
+
+/** What a 'group-update' or 'timer-changed' notice says; `actorId` null is you. */
+export const Notice = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('group'),
+    action: z.enum(['created', 'renamed', 'added', 'removed', 'left']),
+    actorId: ContactId.nullable(),
+    /** The group's name after the change. */
+    name: z.string(),
+    /** Who was added or removed (for 'added' / 'removed'); null is you. */
+    targetIds: z.array(ContactId.nullable()),
+  }),
+  z.object({ type: z.literal('timer'), actorId: ContactId.nullable(), expireTimerMs: ExpireTimer }),
+]);
+export type Notice = z.infer<typeof Notice>;
+
+// -------------------------------------------------------------- attachments
+
+/** An attachment's id in this vault (hex); a draft's id while it is being handed to the core. */
+export const AttachmentId = z.string().regex(/^[0-9a-f]{32}$/);
+/** Largest attachment: the relay's limit. */
+export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
+/** Largest piece of an attachment in one call (attachments.appendDraft / attachments.read), before base64. */
+export const ATTACHMENT_CHUNK_BYTES = 512 * 1024;
+/** Largest thumbnail a message carries. */
+export const MAX_THUMBNAIL_BYTES = 64 * 1024;
+/** Base64 of at most `bytes` bytes. */
+export const base64Of = (bytes: number) => z.string().max(Math.ceil(bytes / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Expected base64.');
+
+/**
+ * 'uploading': ours, not yet on the relay (the message waits for it);
+ * 'downloading': theirs, being fetched; 'ready': the file is in the vault;
+ * 'failed': see `error`, then attachments.retry.
+ */
+export const AttachmentState = z.enum(['uploading', 'downloading', 'ready', 'failed']);
+export type AttachmentState = z.infer<typeof AttachmentState>;
+
+export const Attachment = z.object({
+  id: AttachmentId,
+  fileName: z.string().nullable(),
+  contentType: z.string(),
+  /** Bytes of the plaintext file. */
+  size: z.number().int().nonnegative(),
+  voiceNote: z.boolean(),
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+  /** A small preview of an image as a data: URL, there before the download finishes. */
+  thumbnail: z.string().nullable(),
+  state: AttachmentState,
+  /** Bytes moved so far while uploading or downloading. */
+  transferred: z.number().int().nonnegative(),
+  /** Why the transfer failed, in words a person can act on (e.g. the file did not match its digest). */
+  error: z.string().nullable(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+/** What the renderer knows of a file it hands to the core (attachments.createDraft). */
+export const AttachmentDraft = z.object({
+  fileName: z.string().min(1).max(255),
+  contentType: z.string().min(1).max(255),
+  size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
+  voiceNote: z.boolean().optional(),
+  width: z.number().int().positive().max(100_000).optional(),
+  height: z.number().int().positive().max(100_000).optional(),
+  durationMs: z.number().int().nonnegative().optional(),
+  /** A small JPEG or PNG preview of an image, base64. */
+  thumbnail: base64Of(MAX_THUMBNAIL_BYTES).optional(),
+});
+export type AttachmentDraft = z.infer<typeof AttachmentDraft>;
 
 /** A position in a conversation: messages are ordered by (sentAt, seq). */
 export const MessageCursor = z.object({ sentAt: Time, seq: z.number().int().nonnegative() });
@@ -144,6 +225,14 @@ export const Message = z.object({
   deleted: z.boolean().optional(),
   /** The message this one replies to, if any. */
   replyTo: MessageId.nullable().optional(),
+  /** Files, images and voice notes, in the order they were attached. */
+  attachments: z.array(Attachment).optional(),
+  /** What a 'group-update' or 'timer-changed' notice says. */
+  notice: Notice.nullable().optional(),
+  /** The disappearing timer this message was sent with (null: it stays). */
+  expireTimerMs: z.number().int().positive().nullable().optional(),
+  /** When it disappears from both sides (its clock starts when it is sent, or read by its recipient). */
+  expiresAt: Time.nullable().optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -174,6 +263,12 @@ export const ConversationSummary = z.object({
    * cannot accept sealed sender), null when nothing was sent yet.
    */
   sealedSender: z.boolean().nullable().optional(),
+  /** The disappearing-messages timer (null: off). */
+  expireTimerMs: ExpireTimer.optional(),
+  /** For groups: the other members (you are not listed). */
+  memberIds: z.array(ContactId).optional(),
+  /** For groups: false once you left or were removed (history stays, sending is refused). */
+  isMember: z.boolean().optional(),
   archived: z.boolean(),
   mutedUntil: Time.nullable(),
   updatedAt: Time,

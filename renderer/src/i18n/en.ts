@@ -155,6 +155,7 @@ export const en = {
   'notice.decryptFailed.short': 'A message could not be decrypted',
   'notice.sessionReset': 'The secure session with {name} was renewed.',
   'notice.sessionReset.short': 'Secure session renewed',
+  'notice.updated.short': 'Conversation settings changed',
   'notice.viewSafetyNumber': 'View safety number',
 
   'identity.banner.label': 'Safety number changed',

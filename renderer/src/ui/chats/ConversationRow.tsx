@@ -43,6 +43,9 @@ function previewOf(message: Message | null): string {
       return t('notice.decryptFailed.short');
     case 'session-reset':
       return t('notice.sessionReset.short');
+    case 'group-update':
+    case 'timer-changed':
+      return t('notice.updated.short');
     case 'text': {
       const body = (message.body ?? '').replace(/\s+/g, ' ').trim();
       return message.direction === 'outgoing' ? t('chats.you', { body }) : body;

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hearth/v1/content.proto.
  */
 export const file_hearth_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("ChdoZWFydGgvdjEvY29udGVudC5wcm90bxIJaGVhcnRoLnYxItACCgdDb250ZW50EiYKBGRhdGEYASABKAsyFi5oZWFydGgudjEuRGF0YU1lc3NhZ2VIABIsCgdyZWNlaXB0GAIgASgLMhkuaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlSAASKgoGdHlwaW5nGAMgASgLMhguaGVhcnRoLnYxLlR5cGluZ01lc3NhZ2VIABI3Cg1zZXNzaW9uX3Jlc2V0GAQgASgLMh4uaGVhcnRoLnYxLlNlc3Npb25SZXNldE1lc3NhZ2VIABIuCghyZWFjdGlvbhgFIAEoCzIaLmhlYXJ0aC52MS5SZWFjdGlvbk1lc3NhZ2VIABImCgRlZGl0GAYgASgLMhYuaGVhcnRoLnYxLkVkaXRNZXNzYWdlSAASKgoGZGVsZXRlGAcgASgLMhguaGVhcnRoLnYxLkRlbGV0ZU1lc3NhZ2VIAEIGCgRib2R5Il4KC0RhdGFNZXNzYWdlEgoKAmlkGAEgASgMEgwKBGJvZHkYAiABKAkSFAoMdGltZXN0YW1wX21zGAMgASgEEh8KBXF1b3RlGAQgASgLMhAuaGVhcnRoLnYxLlF1b3RlIjEKBVF1b3RlEgoKAmlkGAEgASgMEg4KBmF1dGhvchgCIAEoCRIMCgR0ZXh0GAMgASgJIosBCg5SZWNlaXB0TWVzc2FnZRIsCgR0eXBlGAEgASgOMh4uaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlLlR5cGUSCwoDaWRzGAIgAygMIj4KBFR5cGUSFAoQVFlQRV9VTlNQRUNJRklFRBAAEhEKDVRZUEVfREVMSVZFUlkQARINCglUWVBFX1JFQUQQAiKgAQoNVHlwaW5nTWVzc2FnZRIvCgZhY3Rpb24YASABKA4yHy5oZWFydGgudjEuVHlwaW5nTWVzc2FnZS5BY3Rpb24SFAoMdGltZXN0YW1wX21zGAIgASgEIkgKBkFjdGlvbhIWChJBQ1RJT05fVU5TUEVDSUZJRUQQABISCg5BQ1RJT05fU1RBUlRFRBABEhIKDkFDVElPTl9TVE9QUEVEEAIiFQoTU2Vzc2lvblJlc2V0TWVzc2FnZSJZCg9SZWFjdGlvbk1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEg0KBWVtb2ppGAIgASgJEg4KBnJlbW92ZRgDIAEoCBIUCgx0aW1lc3RhbXBfbXMYBCABKAQiRAoLRWRpdE1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEgwKBGJvZHkYAiABKAkSFAoMdGltZXN0YW1wX21zGAMgASgEIjgKDURlbGV0ZU1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEhQKDHRpbWVzdGFtcF9tcxgCIAEoBGIGcHJvdG8z");
+  fileDesc("ChdoZWFydGgvdjEvY29udGVudC5wcm90bxIJaGVhcnRoLnYxIoMECgdDb250ZW50EiYKBGRhdGEYASABKAsyFi5oZWFydGgudjEuRGF0YU1lc3NhZ2VIABIsCgdyZWNlaXB0GAIgASgLMhkuaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlSAASKgoGdHlwaW5nGAMgASgLMhguaGVhcnRoLnYxLlR5cGluZ01lc3NhZ2VIABI3Cg1zZXNzaW9uX3Jlc2V0GAQgASgLMh4uaGVhcnRoLnYxLlNlc3Npb25SZXNldE1lc3NhZ2VIABIuCghyZWFjdGlvbhgFIAEoCzIaLmhlYXJ0aC52MS5SZWFjdGlvbk1lc3NhZ2VIABImCgRlZGl0GAYgASgLMhYuaGVhcnRoLnYxLkVkaXRNZXNzYWdlSAASKgoGZGVsZXRlGAcgASgLMhguaGVhcnRoLnYxLkRlbGV0ZU1lc3NhZ2VIABI1Cgxncm91cF91cGRhdGUYCCABKAsyHS5oZWFydGgudjEuR3JvdXBVcGRhdGVNZXNzYWdlSAASQwoXc2VuZGVyX2tleV9kaXN0cmlidXRpb24YCSABKAsyIC5oZWFydGgudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASNQoMdGltZXJfdXBkYXRlGAogASgLMh0uaGVhcnRoLnYxLlRpbWVyVXBkYXRlTWVzc2FnZUgAQgYKBGJvZHki0QEKC0RhdGFNZXNzYWdlEgoKAmlkGAEgASgMEgwKBGJvZHkYAiABKAkSFAoMdGltZXN0YW1wX21zGAMgASgEEh8KBXF1b3RlGAQgASgLMhAuaGVhcnRoLnYxLlF1b3RlEiYKBWdyb3VwGAUgASgLMhcuaGVhcnRoLnYxLkdyb3VwQ29udGV4dBIxCgthdHRhY2htZW50cxgGIAMoCzIcLmhlYXJ0aC52MS5BdHRhY2htZW50UG9pbnRlchIWCg5leHBpcmVfdGltZXJfcxgHIAEoDSIsCgxHcm91cENvbnRleHQSCgoCaWQYASABKAwSEAoIcmV2aXNpb24YAiABKAQizQIKEkdyb3VwVXBkYXRlTWVzc2FnZRIQCghncm91cF9pZBgBIAEoDBIQCghyZXZpc2lvbhgCIAEoBBIMCgRuYW1lGAMgASgJEg8KB21lbWJlcnMYBCADKAkSNAoGYWN0aW9uGAUgASgOMiQuaGVhcnRoLnYxLkdyb3VwVXBkYXRlTWVzc2FnZS5BY3Rpb24SDwoHdGFyZ2V0cxgGIAMoCRIUCgx0aW1lc3RhbXBfbXMYByABKAQSFgoOZXhwaXJlX3RpbWVyX3MYCCABKA0ifwoGQWN0aW9uEhYKEkFDVElPTl9VTlNQRUNJRklFRBAAEhIKDkFDVElPTl9DUkVBVEVEEAESEgoOQUNUSU9OX1JFTkFNRUQQAhIQCgxBQ1RJT05fQURERUQQAxISCg5BQ1RJT05fUkVNT1ZFRBAEEg8KC0FDVElPTl9MRUZUEAUiRwoVU2VuZGVyS2V5RGlzdHJpYnV0aW9uEhAKCGdyb3VwX2lkGAEgASgMEhwKFGRpc3RyaWJ1dGlvbl9tZXNzYWdlGAIgASgMIlQKElRpbWVyVXBkYXRlTWVzc2FnZRIWCg5leHBpcmVfdGltZXJfcxgBIAEoDRIQCghncm91cF9pZBgCIAEoDBIUCgx0aW1lc3RhbXBfbXMYAyABKAQi0wEKEUF0dGFjaG1lbnRQb2ludGVyEg8KB2Jsb2JfaWQYASABKAkSCwoDa2V5GAIgASgMEg4KBmRpZ2VzdBgDIAEoDBIMCgRzaXplGAQgASgEEhQKDGNvbnRlbnRfdHlwZRgFIAEoCRIRCglmaWxlX25hbWUYBiABKAkSEQoJdGh1bWJuYWlsGAcgASgMEg0KBXdpZHRoGAggASgNEg4KBmhlaWdodBgJIAEoDRITCgtkdXJhdGlvbl9tcxgKIAEoDRISCgp2b2ljZV9ub3RlGAsgASgIIjEKBVF1b3RlEgoKAmlkGAEgASgMEg4KBmF1dGhvchgCIAEoCRIMCgR0ZXh0GAMgASgJIosBCg5SZWNlaXB0TWVzc2FnZRIsCgR0eXBlGAEgASgOMh4uaGVhcnRoLnYxLlJlY2VpcHRNZXNzYWdlLlR5cGUSCwoDaWRzGAIgAygMIj4KBFR5cGUSFAoQVFlQRV9VTlNQRUNJRklFRBAAEhEKDVRZUEVfREVMSVZFUlkQARINCglUWVBFX1JFQUQQAiKyAQoNVHlwaW5nTWVzc2FnZRIvCgZhY3Rpb24YASABKA4yHy5oZWFydGgudjEuVHlwaW5nTWVzc2FnZS5BY3Rpb24SFAoMdGltZXN0YW1wX21zGAIgASgEEhAKCGdyb3VwX2lkGAMgASgMIkgKBkFjdGlvbhIWChJBQ1RJT05fVU5TUEVDSUZJRUQQABISCg5BQ1RJT05fU1RBUlRFRBABEhIKDkFDVElPTl9TVE9QUEVEEAIiFQoTU2Vzc2lvblJlc2V0TWVzc2FnZSJZCg9SZWFjdGlvbk1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEg0KBWVtb2ppGAIgASgJEg4KBnJlbW92ZRgDIAEoCBIUCgx0aW1lc3RhbXBfbXMYBCABKAQiRAoLRWRpdE1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEgwKBGJvZHkYAiABKAkSFAoMdGltZXN0YW1wX21zGAMgASgEIjgKDURlbGV0ZU1lc3NhZ2USEQoJdGFyZ2V0X2lkGAEgASgMEhQKDHRpbWVzdGFtcF9tcxgCIAEoBGIGcHJvdG8z");
 
 /**
  * @generated from message hearth.v1.Content
@@ -66,6 +66,24 @@ export type Content = Message<"hearth.v1.Content"> & {
      */
     value: DeleteMessage;
     case: "delete";
+  } | {
+    /**
+     * @generated from field: hearth.v1.GroupUpdateMessage group_update = 8;
+     */
+    value: GroupUpdateMessage;
+    case: "groupUpdate";
+  } | {
+    /**
+     * @generated from field: hearth.v1.SenderKeyDistribution sender_key_distribution = 9;
+     */
+    value: SenderKeyDistribution;
+    case: "senderKeyDistribution";
+  } | {
+    /**
+     * @generated from field: hearth.v1.TimerUpdateMessage timer_update = 10;
+     */
+    value: TimerUpdateMessage;
+    case: "timerUpdate";
   } | { case: undefined; value?: undefined };
 };
 
@@ -107,6 +125,30 @@ export type DataMessage = Message<"hearth.v1.DataMessage"> & {
    * @generated from field: hearth.v1.Quote quote = 4;
    */
   quote?: Quote | undefined;
+
+  /**
+   * Set on a message to a group: which group it belongs to.
+   *
+   * @generated from field: hearth.v1.GroupContext group = 5;
+   */
+  group?: GroupContext | undefined;
+
+  /**
+   * Files, images and voice notes, each encrypted with its own key and
+   * uploaded to the relay before this message is sent.
+   *
+   * @generated from field: repeated hearth.v1.AttachmentPointer attachments = 6;
+   */
+  attachments: AttachmentPointer[];
+
+  /**
+   * The conversation's disappearing-messages timer as the sender had it, in
+   * seconds (0 = off). The receiver starts the message's clock when it is
+   * read (incoming) or sent (outgoing).
+   *
+   * @generated from field: uint32 expire_timer_s = 7;
+   */
+  expireTimerS: number;
 };
 
 /**
@@ -115,6 +157,273 @@ export type DataMessage = Message<"hearth.v1.DataMessage"> & {
  */
 export const DataMessageSchema: GenMessage<DataMessage> = /*@__PURE__*/
   messageDesc(file_hearth_v1_content, 1);
+
+/**
+ * Names a group in group traffic. The id is 32 random bytes chosen by the
+ * group's creator; it never leaves an encrypted payload.
+ *
+ * @generated from message hearth.v1.GroupContext
+ */
+export type GroupContext = Message<"hearth.v1.GroupContext"> & {
+  /**
+   * @generated from field: bytes id = 1;
+   */
+  id: Uint8Array;
+
+  /**
+   * The membership revision the sender knew (see GroupUpdateMessage).
+   *
+   * @generated from field: uint64 revision = 2;
+   */
+  revision: bigint;
+};
+
+/**
+ * Describes the message hearth.v1.GroupContext.
+ * Use `create(GroupContextSchema)` to create a new message.
+ */
+export const GroupContextSchema: GenMessage<GroupContext> = /*@__PURE__*/
+  messageDesc(file_hearth_v1_content, 2);
+
+/**
+ * A group's whole state after a change (not a diff), sent over one-to-one
+ * sessions to every member before and after the change, so the relay learns
+ * nothing about groups. Receivers apply a higher revision than they hold and
+ * ignore older ones; only a current member may change the group.
+ *
+ * @generated from message hearth.v1.GroupUpdateMessage
+ */
+export type GroupUpdateMessage = Message<"hearth.v1.GroupUpdateMessage"> & {
+  /**
+   * @generated from field: bytes group_id = 1;
+   */
+  groupId: Uint8Array;
+
+  /**
+   * @generated from field: uint64 revision = 2;
+   */
+  revision: bigint;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * Every member's username after the change, the sender included (unless
+   * the sender left).
+   *
+   * @generated from field: repeated string members = 4;
+   */
+  members: string[];
+
+  /**
+   * @generated from field: hearth.v1.GroupUpdateMessage.Action action = 5;
+   */
+  action: GroupUpdateMessage_Action;
+
+  /**
+   * Who was added or removed.
+   *
+   * @generated from field: repeated string targets = 6;
+   */
+  targets: string[];
+
+  /**
+   * @generated from field: uint64 timestamp_ms = 7;
+   */
+  timestampMs: bigint;
+
+  /**
+   * The group's disappearing-messages timer in seconds (0 = off), so new
+   * members start with it.
+   *
+   * @generated from field: uint32 expire_timer_s = 8;
+   */
+  expireTimerS: number;
+};
+
+/**
+ * Describes the message hearth.v1.GroupUpdateMessage.
+ * Use `create(GroupUpdateMessageSchema)` to create a new message.
+ */
+export const GroupUpdateMessageSchema: GenMessage<GroupUpdateMessage> = /*@__PURE__*/
+  messageDesc(file_hearth_v1_content, 3);
+
+/**
+ * @generated from enum hearth.v1.GroupUpdateMessage.Action
+ */
+export enum GroupUpdateMessage_Action {
+  /**
+   * @generated from enum value: ACTION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: ACTION_CREATED = 1;
+   */
+  CREATED = 1,
+
+  /**
+   * @generated from enum value: ACTION_RENAMED = 2;
+   */
+  RENAMED = 2,
+
+  /**
+   * @generated from enum value: ACTION_ADDED = 3;
+   */
+  ADDED = 3,
+
+  /**
+   * @generated from enum value: ACTION_REMOVED = 4;
+   */
+  REMOVED = 4,
+
+  /**
+   * @generated from enum value: ACTION_LEFT = 5;
+   */
+  LEFT = 5,
+}
+
+/**
+ * Describes the enum hearth.v1.GroupUpdateMessage.Action.
+ */
+export const GroupUpdateMessage_ActionSchema: GenEnum<GroupUpdateMessage_Action> = /*@__PURE__*/
+  enumDesc(file_hearth_v1_content, 3, 0);
+
+/**
+ * The sender's sender key for a group (libsignal's serialized
+ * SenderKeyDistributionMessage), sent over one-to-one sessions to each
+ * member that does not have the current one yet.
+ *
+ * @generated from message hearth.v1.SenderKeyDistribution
+ */
+export type SenderKeyDistribution = Message<"hearth.v1.SenderKeyDistribution"> & {
+  /**
+   * @generated from field: bytes group_id = 1;
+   */
+  groupId: Uint8Array;
+
+  /**
+   * @generated from field: bytes distribution_message = 2;
+   */
+  distributionMessage: Uint8Array;
+};
+
+/**
+ * Describes the message hearth.v1.SenderKeyDistribution.
+ * Use `create(SenderKeyDistributionSchema)` to create a new message.
+ */
+export const SenderKeyDistributionSchema: GenMessage<SenderKeyDistribution> = /*@__PURE__*/
+  messageDesc(file_hearth_v1_content, 4);
+
+/**
+ * A member changed the conversation's disappearing-messages timer. Set
+ * `group_id` for a group; empty for a one-to-one conversation.
+ *
+ * @generated from message hearth.v1.TimerUpdateMessage
+ */
+export type TimerUpdateMessage = Message<"hearth.v1.TimerUpdateMessage"> & {
+  /**
+   * @generated from field: uint32 expire_timer_s = 1;
+   */
+  expireTimerS: number;
+
+  /**
+   * @generated from field: bytes group_id = 2;
+   */
+  groupId: Uint8Array;
+
+  /**
+   * @generated from field: uint64 timestamp_ms = 3;
+   */
+  timestampMs: bigint;
+};
+
+/**
+ * Describes the message hearth.v1.TimerUpdateMessage.
+ * Use `create(TimerUpdateMessageSchema)` to create a new message.
+ */
+export const TimerUpdateMessageSchema: GenMessage<TimerUpdateMessage> = /*@__PURE__*/
+  messageDesc(file_hearth_v1_content, 5);
+
+/**
+ * Where an attachment's ciphertext is and how to open it. docs/messaging.md
+ * gives the encryption (fresh key per attachment, authenticated; `digest` is
+ * over the uploaded bytes, checked before anything is stored).
+ *
+ * @generated from message hearth.v1.AttachmentPointer
+ */
+export type AttachmentPointer = Message<"hearth.v1.AttachmentPointer"> & {
+  /**
+   * The relay's id for the uploaded blob.
+   *
+   * @generated from field: string blob_id = 1;
+   */
+  blobId: string;
+
+  /**
+   * @generated from field: bytes key = 2;
+   */
+  key: Uint8Array;
+
+  /**
+   * @generated from field: bytes digest = 3;
+   */
+  digest: Uint8Array;
+
+  /**
+   * Size of the plaintext file in bytes.
+   *
+   * @generated from field: uint64 size = 4;
+   */
+  size: bigint;
+
+  /**
+   * @generated from field: string content_type = 5;
+   */
+  contentType: string;
+
+  /**
+   * @generated from field: string file_name = 6;
+   */
+  fileName: string;
+
+  /**
+   * A small preview of an image (JPEG or PNG, at most 64 KiB), shown before
+   * the download finishes.
+   *
+   * @generated from field: bytes thumbnail = 7;
+   */
+  thumbnail: Uint8Array;
+
+  /**
+   * @generated from field: uint32 width = 8;
+   */
+  width: number;
+
+  /**
+   * @generated from field: uint32 height = 9;
+   */
+  height: number;
+
+  /**
+   * @generated from field: uint32 duration_ms = 10;
+   */
+  durationMs: number;
+
+  /**
+   * @generated from field: bool voice_note = 11;
+   */
+  voiceNote: boolean;
+};
+
+/**
+ * Describes the message hearth.v1.AttachmentPointer.
+ * Use `create(AttachmentPointerSchema)` to create a new message.
+ */
+export const AttachmentPointerSchema: GenMessage<AttachmentPointer> = /*@__PURE__*/
+  messageDesc(file_hearth_v1_content, 6);
 
 /**
  * What a reply quotes: the message id, its author's username, and a short
@@ -144,7 +453,7 @@ export type Quote = Message<"hearth.v1.Quote"> & {
  * Use `create(QuoteSchema)` to create a new message.
  */
 export const QuoteSchema: GenMessage<Quote> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 2);
+  messageDesc(file_hearth_v1_content, 7);
 
 /**
  * @generated from message hearth.v1.ReceiptMessage
@@ -168,7 +477,7 @@ export type ReceiptMessage = Message<"hearth.v1.ReceiptMessage"> & {
  * Use `create(ReceiptMessageSchema)` to create a new message.
  */
 export const ReceiptMessageSchema: GenMessage<ReceiptMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 3);
+  messageDesc(file_hearth_v1_content, 8);
 
 /**
  * @generated from enum hearth.v1.ReceiptMessage.Type
@@ -194,7 +503,7 @@ export enum ReceiptMessage_Type {
  * Describes the enum hearth.v1.ReceiptMessage.Type.
  */
 export const ReceiptMessage_TypeSchema: GenEnum<ReceiptMessage_Type> = /*@__PURE__*/
-  enumDesc(file_hearth_v1_content, 3, 0);
+  enumDesc(file_hearth_v1_content, 8, 0);
 
 /**
  * @generated from message hearth.v1.TypingMessage
@@ -209,6 +518,13 @@ export type TypingMessage = Message<"hearth.v1.TypingMessage"> & {
    * @generated from field: uint64 timestamp_ms = 2;
    */
   timestampMs: bigint;
+
+  /**
+   * Set when typing in a group.
+   *
+   * @generated from field: bytes group_id = 3;
+   */
+  groupId: Uint8Array;
 };
 
 /**
@@ -216,7 +532,7 @@ export type TypingMessage = Message<"hearth.v1.TypingMessage"> & {
  * Use `create(TypingMessageSchema)` to create a new message.
  */
 export const TypingMessageSchema: GenMessage<TypingMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 4);
+  messageDesc(file_hearth_v1_content, 9);
 
 /**
  * @generated from enum hearth.v1.TypingMessage.Action
@@ -242,7 +558,7 @@ export enum TypingMessage_Action {
  * Describes the enum hearth.v1.TypingMessage.Action.
  */
 export const TypingMessage_ActionSchema: GenEnum<TypingMessage_Action> = /*@__PURE__*/
-  enumDesc(file_hearth_v1_content, 4, 0);
+  enumDesc(file_hearth_v1_content, 9, 0);
 
 /**
  * Sent on a fresh session after a message from the peer could not be
@@ -259,7 +575,7 @@ export type SessionResetMessage = Message<"hearth.v1.SessionResetMessage"> & {
  * Use `create(SessionResetMessageSchema)` to create a new message.
  */
 export const SessionResetMessageSchema: GenMessage<SessionResetMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 5);
+  messageDesc(file_hearth_v1_content, 10);
 
 /**
  * One person's reaction to a message (one per person per message): a new
@@ -296,7 +612,7 @@ export type ReactionMessage = Message<"hearth.v1.ReactionMessage"> & {
  * Use `create(ReactionMessageSchema)` to create a new message.
  */
 export const ReactionMessageSchema: GenMessage<ReactionMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 6);
+  messageDesc(file_hearth_v1_content, 11);
 
 /**
  * The author replaces the body of their message; receivers keep the earlier
@@ -326,7 +642,7 @@ export type EditMessage = Message<"hearth.v1.EditMessage"> & {
  * Use `create(EditMessageSchema)` to create a new message.
  */
 export const EditMessageSchema: GenMessage<EditMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 7);
+  messageDesc(file_hearth_v1_content, 12);
 
 /**
  * The author deletes their message for everyone (within 24 hours of sending
@@ -351,5 +667,5 @@ export type DeleteMessage = Message<"hearth.v1.DeleteMessage"> & {
  * Use `create(DeleteMessageSchema)` to create a new message.
  */
 export const DeleteMessageSchema: GenMessage<DeleteMessage> = /*@__PURE__*/
-  messageDesc(file_hearth_v1_content, 8);
+  messageDesc(file_hearth_v1_content, 13);
 
