@@ -22,6 +22,8 @@ export interface MessageListState {
   readonly generation: number;
   /** Where the view should be after the last replacement: at the newest message, or at one message. */
   readonly anchor: { readonly kind: 'newest' } | { readonly kind: 'message'; readonly messageId: string };
+  /** Messages quoted by replies but outside the window, fetched on demand; null: not found (deleted, or never here). */
+  readonly quotes: ReadonlyMap<string, Message | 'loading' | null>;
 }
 
 /**
@@ -37,7 +39,7 @@ export class MessageListStore extends Observable<MessageListState> {
     private readonly client: HearthClient,
     readonly conversationId: string,
   ) {
-    super({ status: 'loading', error: null, messages: [], hasOlder: false, hasNewer: false, loadingOlder: false, loadingNewer: false, generation: 0, anchor: { kind: 'newest' } });
+    super({ status: 'loading', error: null, messages: [], hasOlder: false, hasNewer: false, loadingOlder: false, loadingNewer: false, generation: 0, anchor: { kind: 'newest' }, quotes: new Map() });
   }
 
   start(focusMessageId: string | null): void {
@@ -47,7 +49,13 @@ export class MessageListStore extends Observable<MessageListState> {
         if (message.conversationId === this.conversationId && !this.state.hasNewer) this.update({ messages: mergeMessages(this.state.messages, [message]) });
       }),
       this.client.on('messages.onDidUpdate', ({ message }) => {
-        if (message.conversationId === this.conversationId) this.update({ messages: replaceMessage(this.state.messages, message) });
+        if (message.conversationId !== this.conversationId) return;
+        this.update({ messages: replaceMessage(this.state.messages, message) });
+        if (this.state.quotes.has(message.id)) this.setQuote(message.id, message);
+      }),
+      // Deleted for you, or its disappearing timer ran out: it leaves the view at once.
+      this.client.on('messages.onDidRemove', ({ messageId, conversationId }) => {
+        if (conversationId === this.conversationId) this.drop(messageId);
       }),
     );
     if (focusMessageId) void this.jumpTo(focusMessageId);
@@ -109,10 +117,10 @@ export class MessageListStore extends Observable<MessageListState> {
     }
   }
 
-  /** Sends a message; it shows at once as pending (the core stores it before it returns). */
-  async send(body: string): Promise<void> {
+  /** Sends a message (a reply when `replyTo` is given); it shows at once as pending (the core stores it before it returns). */
+  async send(body: string, options: { replyTo?: string } = {}): Promise<void> {
     if (this.state.hasNewer) await this.openAtNewest();
-    const message = await this.client.call('messages.send', { conversationId: this.conversationId, body });
+    const message = await this.client.call('messages.send', { conversationId: this.conversationId, body, ...(options.replyTo ? { replyTo: options.replyTo } : {}) });
     // What you just sent is where you look next, wherever you had scrolled to.
     if (!this.disposed) this.update({ messages: mergeMessages(this.state.messages, [message]), generation: this.state.generation + 1, anchor: { kind: 'newest' } });
   }
@@ -120,6 +128,61 @@ export class MessageListStore extends Observable<MessageListState> {
   async retry(messageId: string): Promise<void> {
     const message = await this.client.call('messages.retry', { messageId });
     if (!this.disposed) this.update({ messages: replaceMessage(this.state.messages, message) });
+  }
+
+  async edit(messageId: string, body: string): Promise<void> {
+    this.put(await this.client.call('messages.edit', { messageId, body }));
+  }
+
+  /** Sets your reaction (one per person: it replaces the one you had); null takes it back. */
+  async react(messageId: string, emoji: string | null): Promise<void> {
+    this.put(await this.client.call('messages.react', { messageId, emoji }));
+  }
+
+  /** Delete for everyone leaves a tombstone here too; delete for me takes the message out of the view. */
+  async remove(messageId: string, forEveryone: boolean): Promise<void> {
+    await this.client.call('messages.delete', { messageId, forEveryone });
+    if (this.disposed) return;
+    if (!forEveryone) {
+      this.drop(messageId);
+      return;
+    }
+    try {
+      this.put(await this.client.call('messages.get', { messageId }));
+    } catch {
+      // Gone meanwhile (its timer ran out): onDidRemove takes it out.
+    }
+  }
+
+  /** Fetches a quoted message that is not in the window (once); the view reads it from `quotes`. */
+  async resolveQuote(messageId: string): Promise<void> {
+    if (this.state.quotes.has(messageId) || this.state.messages.some((m) => m.id === messageId)) return;
+    this.setQuote(messageId, 'loading');
+    try {
+      const quoted = await this.client.call('messages.get', { messageId });
+      if (!this.disposed) this.setQuote(messageId, quoted.conversationId === this.conversationId ? quoted : null);
+    } catch {
+      // Not found: the quote says so.
+      if (!this.disposed) this.setQuote(messageId, null);
+    }
+  }
+
+  private put(message: Message): void {
+    if (this.disposed) return;
+    this.update({ messages: replaceMessage(this.state.messages, message) });
+    if (this.state.quotes.has(message.id)) this.setQuote(message.id, message);
+  }
+
+  private drop(messageId: string): void {
+    const messages = this.state.messages.filter((m) => m.id !== messageId);
+    if (messages.length !== this.state.messages.length) this.update({ messages });
+    if (this.state.quotes.get(messageId)) this.setQuote(messageId, null);
+  }
+
+  private setQuote(messageId: string, message: Message | 'loading' | null): void {
+    const quotes = new Map(this.state.quotes);
+    quotes.set(messageId, message);
+    this.update({ quotes });
   }
 
   private async replaceWindow(load: () => Promise<Pick<MessageListState, 'messages' | 'hasOlder' | 'hasNewer' | 'anchor'>>): Promise<void> {

@@ -121,6 +121,26 @@ export class MessengerStore extends Observable<MessengerState> {
     return contact;
   }
 
+  /** Creates a group with these contacts and opens it. */
+  async createGroup(name: string, memberIds: readonly string[]): Promise<ConversationSummary> {
+    const group = await this.client.call('groups.create', { name, memberIds: [...memberIds] });
+    this.putConversation(group);
+    this.openConversation(group.id);
+    return group;
+  }
+
+  /** Group changes and the timer answer with the new summary: the list and header show it at once. */
+  async changeConversation(change: Promise<ConversationSummary>): Promise<ConversationSummary> {
+    const conversation = await change;
+    this.putConversation(conversation);
+    return conversation;
+  }
+
+  /** A contact's name as the UI shows it: the display name, else the username. */
+  nameOf(contactId: string): string {
+    return this.state.contacts.get(contactId)?.displayName ?? contactId;
+  }
+
   async setVerified(contactId: string, verified: boolean): Promise<void> {
     this.putContact(await this.client.call('contacts.setVerified', { contactId, verified }));
   }

@@ -11,6 +11,7 @@ import { useIdleLock } from './common/use-idle-lock';
 import { ConnectionBanner } from './ConnectionBanner';
 import { NewConversationDialog } from './contacts/NewConversationDialog';
 import { ConversationView } from './conversation/ConversationView';
+import { NewGroupDialog } from './groups/NewGroupDialog';
 import { Icon } from './Icon';
 import { NavRail, type View } from './NavRail';
 import { QuickSwitcher } from './QuickSwitcher';
@@ -18,7 +19,7 @@ import { SettingsPage } from './settings/SettingsPage';
 import { SettingsPanel, type SettingsSection } from './settings/SettingsPanel';
 import './MainLayout.css';
 
-type Overlay = 'none' | 'quick-switcher' | 'new-conversation';
+type Overlay = 'none' | 'quick-switcher' | 'new-conversation' | 'new-group';
 
 /**
  * The messenger itself: navigation rail, list column, and the content pane,
@@ -53,7 +54,8 @@ export function MainLayout({ app, messenger }: { app: AppStore; messenger: Messe
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && overlay === 'none' && detailsOpen) {
+      // A dialog open over the details (confirm, add members) takes its own Esc.
+      if (event.key === 'Escape' && overlay === 'none' && detailsOpen && !event.defaultPrevented && !document.querySelector('dialog[open]')) {
         setDetailsOpen(false);
         return;
       }
@@ -83,6 +85,7 @@ export function MainLayout({ app, messenger }: { app: AppStore; messenger: Messe
 
   const closeOverlay = useCallback(() => setOverlay('none'), []);
   const openNew = useCallback(() => setOverlay('new-conversation'), []);
+  const openNewGroup = useCallback(() => setOverlay('new-group'), []);
 
   return (
     <div className="main-layout">
@@ -98,7 +101,7 @@ export function MainLayout({ app, messenger }: { app: AppStore; messenger: Messe
         {t('app.skipToContent')}
       </a>
       <NavRail view={view} unreadTotal={unreadTotal} onNavigate={setView} onLock={lock} lockHint={shortcutLabel('L', mac)} />
-      {view === 'chats' ? <ChatsPanel messenger={messenger} onNewConversation={openNew} newConversationHint={shortcutLabel('N', mac)} /> : <SettingsPanel section={section} onSelect={setSection} />}
+      {view === 'chats' ? <ChatsPanel messenger={messenger} onNewConversation={openNew} onNewGroup={openNewGroup} newConversationHint={shortcutLabel('N', mac)} /> : <SettingsPanel section={section} onSelect={setSection} />}
       <main id="content" ref={content} tabIndex={-1} className="main-layout__content">
         {view === 'settings' ? (
           <SettingsPage section={section} app={app} messenger={messenger} />
@@ -110,7 +113,8 @@ export function MainLayout({ app, messenger }: { app: AppStore; messenger: Messe
       </main>
       <ConnectionBanner bridge={bridge} />
       {overlay === 'quick-switcher' ? <QuickSwitcher messenger={messenger} onClose={closeOverlay} /> : null}
-      {overlay === 'new-conversation' ? <NewConversationDialog messenger={messenger} onClose={closeOverlay} /> : null}
+      {overlay === 'new-conversation' ? <NewConversationDialog messenger={messenger} onClose={closeOverlay} onNewGroup={openNewGroup} /> : null}
+      {overlay === 'new-group' ? <NewGroupDialog messenger={messenger} onClose={closeOverlay} /> : null}
     </div>
   );
 }

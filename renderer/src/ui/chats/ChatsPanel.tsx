@@ -9,7 +9,7 @@ import '../ListPanel.css';
 import './ChatsPanel.css';
 
 /** The middle column in the Chats view: new chat, search over all history, and the chat list. */
-export function ChatsPanel({ messenger, onNewConversation, newConversationHint }: { messenger: MessengerStore; onNewConversation: () => void; newConversationHint: string }): ReactElement {
+export function ChatsPanel({ messenger, onNewConversation, onNewGroup, newConversationHint }: { messenger: MessengerStore; onNewConversation: () => void; onNewGroup?: () => void; newConversationHint: string }): ReactElement {
   const [query, setQuery] = useState('');
   const searchId = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -20,6 +20,11 @@ export function ChatsPanel({ messenger, onNewConversation, newConversationHint }
         <h2 id="chats-title" className="list-panel__title">
           {t('chats.title')}
         </h2>
+        {onNewGroup ? (
+          <button type="button" className="icon-button list-panel__action" aria-label={t('group.new')} title={t('group.new')} onClick={onNewGroup}>
+            <Icon name="users" />
+          </button>
+        ) : null}
         <button type="button" className="icon-button" aria-label={t('chats.compose')} aria-keyshortcuts={newConversationHint} title={`${t('chats.compose')} (${newConversationHint})`} onClick={onNewConversation}>
           <Icon name="compose" />
         </button>

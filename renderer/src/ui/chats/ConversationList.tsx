@@ -7,7 +7,8 @@ import { ConversationRow } from './ConversationRow';
 
 /** The chats, most recent first; arrow keys move between them, Enter opens one. */
 export function ConversationList({ messenger }: { messenger: MessengerStore }): ReactElement {
-  const { conversations, activeConversationId, typing, loaded, loadError } = useStore(messenger);
+  const { conversations, activeConversationId, typing, loaded, loadError, contacts } = useStore(messenger);
+  const nameOf = useCallback((contactId: string) => contacts.get(contactId)?.displayName ?? contactId, [contacts]);
   const now = useMinuteClock();
   const activeIndex = conversations.findIndex((c) => c.id === activeConversationId);
   const roving = useRovingFocus(conversations.length, Math.max(0, activeIndex), 'vertical');
@@ -35,7 +36,7 @@ export function ConversationList({ messenger }: { messenger: MessengerStore }): 
   return (
     <ul className="chat-list" aria-label={t('chats.list.label')}>
       {conversations.map((conversation, index) => (
-        <ConversationRow key={conversation.id} conversation={conversation} active={conversation.id === activeConversationId} typing={typing.has(conversation.id)} now={now} onOpen={open} roving={roving(index)} />
+        <ConversationRow key={conversation.id} conversation={conversation} active={conversation.id === activeConversationId} typing={typing.has(conversation.id)} now={now} onOpen={open} roving={roving(index)} nameOf={nameOf} />
       ))}
     </ul>
   );

@@ -3,11 +3,12 @@ import type { ConversationSummary, Message } from '../../../../shared/api';
 import { t } from '../../i18n';
 import { activityTime } from '../../model/conversation-order';
 import { formatListTime } from '../../model/format';
+import { noticeText } from '../../model/notice-text';
 import { Avatar } from '../common/Avatar';
 import type { RovingItemProps } from '../use-roving-focus';
 
 /** One chat in the list: avatar, name, time, a preview of the last message (or "typing…"), unread count. */
-export const ConversationRow = memo(function ConversationRow({ conversation, active, typing, now, onOpen, roving }: { conversation: ConversationSummary; active: boolean; typing: boolean; now: number; onOpen: (id: string) => void; roving: RovingItemProps }): ReactElement {
+export const ConversationRow = memo(function ConversationRow({ conversation, active, typing, now, onOpen, roving, nameOf = (id) => id }: { conversation: ConversationSummary; active: boolean; typing: boolean; now: number; onOpen: (id: string) => void; roving: RovingItemProps; nameOf?: (contactId: string) => string }): ReactElement {
   const unread = conversation.unreadCount;
   const last = conversation.lastMessage;
   return (
@@ -20,7 +21,7 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
             <span className="chat-row__time">{formatListTime(activityTime(conversation), now)}</span>
           </span>
           <span className="chat-row__bottom">
-            <span className={typing ? 'chat-row__preview chat-row__preview--typing' : 'chat-row__preview'}>{typing ? t('conversation.typing') : previewOf(last)}</span>
+            <span className={typing ? 'chat-row__preview chat-row__preview--typing' : 'chat-row__preview'}>{typing ? t('conversation.typing') : previewOf(last, conversation.type === 'group', nameOf)}</span>
             {unread > 0 ? (
               <span className="chat-row__unread">
                 <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
@@ -34,7 +35,7 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
   );
 });
 
-function previewOf(message: Message | null): string {
+function previewOf(message: Message | null, group: boolean, nameOf: (contactId: string) => string): string {
   if (!message) return t('chats.noMessages');
   switch (message.kind) {
     case 'identity-changed':
@@ -45,10 +46,12 @@ function previewOf(message: Message | null): string {
       return t('notice.sessionReset.short');
     case 'group-update':
     case 'timer-changed':
-      return t('notice.updated.short');
+      return message.notice ? noticeText(message.notice, nameOf) : t('notice.updated.short');
     case 'text': {
-      const body = (message.body ?? '').replace(/\s+/g, ' ').trim();
-      return message.direction === 'outgoing' ? t('chats.you', { body }) : body;
+      const body = message.deleted ? t('notice.deleted') : (message.body ?? '').replace(/\s+/g, ' ').trim();
+      if (message.direction === 'outgoing') return t('chats.you', { body });
+      // In a group the preview says who wrote it, as Signal does.
+      return group && message.authorId ? t('chats.from', { name: nameOf(message.authorId), body }) : body;
     }
   }
 }

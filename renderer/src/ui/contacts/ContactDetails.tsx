@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactElement } from 'react';
+import { useEffect, useState, type ReactElement, type ReactNode } from 'react';
 import { HearthError, type Contact, type SafetyNumber } from '../../../../shared/api';
 import { t } from '../../i18n';
 import type { MessengerStore } from '../../state/messenger-store';
@@ -13,7 +13,7 @@ import './ContactDetails.css';
  * numbers in person or over a call, then marking verified, makes Hearth hold
  * messages if their key ever changes.
  */
-export function ContactDetails({ messenger, contact, onClose }: { messenger: MessengerStore; contact: Contact; onClose: () => void }): ReactElement {
+export function ContactDetails({ messenger, contact, onClose, children }: { messenger: MessengerStore; contact: Contact; onClose: () => void; children?: ReactNode }): ReactElement {
   const [safety, setSafety] = useState<SafetyNumber | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -91,6 +91,7 @@ export function ContactDetails({ messenger, contact, onClose }: { messenger: Mes
           {contact.verified ? t('safety.unverify') : t('safety.verify')}
         </button>
       </section>
+      {children}
     </aside>
   );
 }

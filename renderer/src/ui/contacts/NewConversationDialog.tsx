@@ -7,7 +7,7 @@ import { Icon } from '../Icon';
 import '../common/Form.css';
 
 /** New chat: add a contact by their relay username, then open the chat with them. */
-export function NewConversationDialog({ messenger, onClose }: { messenger: MessengerStore; onClose: () => void }): ReactElement {
+export function NewConversationDialog({ messenger, onClose, onNewGroup }: { messenger: MessengerStore; onClose: () => void; onNewGroup?: () => void }): ReactElement {
   const [username, setUsername] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -66,6 +66,12 @@ export function NewConversationDialog({ messenger, onClose }: { messenger: Messe
           </p>
         ) : null}
         <div className="form-actions">
+          {onNewGroup ? (
+            <button type="button" className="button button--secondary form-actions__start" onClick={onNewGroup}>
+              <Icon name="users" />
+              {t('group.new')}
+            </button>
+          ) : null}
           <button type="button" className="button button--secondary" onClick={onClose}>
             {t('common.cancel')}
           </button>

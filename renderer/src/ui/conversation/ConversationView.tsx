@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import { HearthError } from '../../../../shared/api';
+import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
+import { HearthError, type Message } from '../../../../shared/api';
 import { t } from '../../i18n';
+import { timerLabel } from '../../model/expiry';
+import { abilitiesOf } from '../../model/message-actions';
 import { MessageListStore } from '../../state/message-list-store';
 import type { MessengerStore } from '../../state/messenger-store';
 import { useStore } from '../../state/use-store';
@@ -8,12 +10,21 @@ import { Avatar } from '../common/Avatar';
 import { useWindowActive } from '../common/use-window-active';
 import { ContactDetails } from '../contacts/ContactDetails';
 import { Icon } from '../Icon';
-import { Composer } from './Composer';
+import { GroupDetails, memberCount } from '../groups/GroupDetails';
+import { Composer, type ComposerMode } from './Composer';
+import { DeleteMessageDialog } from './DeleteMessageDialog';
+import { SealedSenderInfo, DisappearingSetting } from './DisappearingSetting';
+import { EditHistoryDialog } from './EditHistoryDialog';
+import type { MessageActionHandlers } from './MessageRow';
 import { IdentityBanner } from './IdentityBanner';
 import { MessageList } from './MessageList';
 import './ConversationView.css';
+import './ConversationActions.css';
+import '../groups/Groups.css';
 
-/** One open chat: header, identity banner, messages, typing indicator, composer, and the contact's details on demand. */
+type MessageDialog = { readonly kind: 'delete'; readonly message: Message } | { readonly kind: 'history'; readonly messageId: string } | null;
+
+/** One open chat: header, identity banner, messages, typing indicator, composer, and the chat's details on demand. */
 export function ConversationView({ messenger, conversationId, detailsOpen, onDetailsOpenChange }: { messenger: MessengerStore; conversationId: string; detailsOpen: boolean; onDetailsOpenChange: (open: boolean) => void }): ReactElement {
   const state = useStore(messenger);
   const conversation = state.conversations.find((c) => c.id === conversationId);
@@ -22,7 +33,12 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
   const [atEnd, setAtEnd] = useState(true);
   const windowActive = useWindowActive();
   const typing = state.typing.has(conversationId);
-  const name = contact?.displayName ?? conversation?.title ?? conversationId;
+  const group = conversation?.type === 'group';
+  const name = group ? conversation.title : (contact?.displayName ?? conversation?.title ?? conversationId);
+  const member = conversation?.isMember !== false;
+  const [mode, setMode] = useState<ComposerMode | null>(null);
+  const [dialog, setDialog] = useState<MessageDialog>(null);
+  const nameOf = useCallback((contactId: string) => state.contacts.get(contactId)?.displayName ?? contactId, [state.contacts]);
 
   useEffect(() => {
     list.start(messenger.getSnapshot().focusMessageId);
@@ -56,6 +72,31 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
   const showSafetyNumber = useCallback(() => onDetailsOpenChange(true), [onDetailsOpenChange]);
 
   const held = conversation?.sendingHeld || contact?.sendingHeld ? t('composer.held', { name }) : null;
+  const canSend = member && !held;
+
+  const actions: MessageActionHandlers = useMemo(
+    () => ({
+      onReply: (message) => setMode({ kind: 'reply', message, authorName: message.direction === 'outgoing' ? t('message.you') : message.authorId && group ? nameOf(message.authorId) : name }),
+      onReact: (message, emoji) => void list.react(message.id, emoji).catch((error: unknown) => console.warn(`Reaction failed: ${HearthError.from(error).kind}`)),
+      onEdit: (message) => setMode({ kind: 'edit', message }),
+      onDelete: (message) => setDialog({ kind: 'delete', message }),
+      onShowHistory: (message) => setDialog({ kind: 'history', messageId: message.id }),
+      onJumpTo: (messageId) => void list.jumpTo(messageId),
+    }),
+    [list, group, nameOf, name],
+  );
+
+  // Up in an empty composer: edit your newest message that can still be edited.
+  const editLast = useCallback(() => {
+    const now = Date.now();
+    const last = [...list.getSnapshot().messages].reverse().find((m) => m.direction === 'outgoing' && m.kind === 'text');
+    if (!last || !abilitiesOf(last, now, canSend).edit) return false;
+    setMode({ kind: 'edit', message: last });
+    return true;
+  }, [list, canSend]);
+
+  const subtitle = group ? memberCount((conversation.memberIds?.length ?? 0) + (member ? 1 : 0)) : contact ? `@${contact.username}` : '';
+  const timer = conversation?.expireTimerMs ?? null;
 
   return (
     <div className="conversation">
@@ -71,16 +112,22 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
                 </span>
               ) : null}
             </h2>
-            <p className="conversation__subtitle">{contact ? `@${contact.username}` : ''}</p>
+            <p className="conversation__subtitle">{subtitle}</p>
           </div>
-          {contact ? (
-            <button type="button" className="icon-button" aria-label={t('contact.details')} title={t('contact.details')} aria-expanded={detailsOpen} onClick={() => onDetailsOpenChange(!detailsOpen)}>
+          {timer ? (
+            <span className="conversation__timer" role="img" aria-label={t('timer.header', { duration: timerLabel(timer) })} title={t('timer.header', { duration: timerLabel(timer) })} data-testid="header-timer">
+              <Icon name="timer" />
+              <span aria-hidden="true">{timerLabel(timer)}</span>
+            </span>
+          ) : null}
+          {contact || group ? (
+            <button type="button" className="icon-button" aria-label={group ? t('group.details') : t('contact.details')} title={group ? t('group.details') : t('contact.details')} aria-expanded={detailsOpen} onClick={() => onDetailsOpenChange(!detailsOpen)}>
               <Icon name="info" />
             </button>
           ) : null}
         </header>
         {contact?.identityChanged ? <IdentityBanner messenger={messenger} contact={contact} onShowSafetyNumber={showSafetyNumber} /> : null}
-        <MessageList store={list} contactName={name} onAtEndChange={setAtEnd} onRetry={retry} onShowSafetyNumber={showSafetyNumber} />
+        <MessageList store={list} contactName={name} onAtEndChange={setAtEnd} onRetry={retry} onShowSafetyNumber={showSafetyNumber} group={group} canSend={canSend} nameOf={nameOf} actions={actions} />
         <div className="typing-indicator" aria-live="polite">
           {typing ? (
             <span className="typing-indicator__bubble" data-testid="typing-indicator">
@@ -96,9 +143,25 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
         <p className="visually-hidden" aria-live="polite">
           {announcement}
         </p>
-        <Composer messenger={messenger} list={list} conversationId={conversationId} contactName={name} heldReason={held} sendTyping={state.settings?.sendTypingIndicators ?? true} />
+        {member ? (
+          <Composer messenger={messenger} list={list} conversationId={conversationId} contactName={name} heldReason={held} sendTyping={state.settings?.sendTypingIndicators ?? true} mode={mode} onModeChange={setMode} onEditLast={editLast} />
+        ) : (
+          <p className="composer composer--closed" role="status">
+            {t('group.notMember')}
+          </p>
+        )}
       </div>
-      {detailsOpen && contact ? <ContactDetails messenger={messenger} contact={contact} onClose={() => onDetailsOpenChange(false)} /> : null}
+      {detailsOpen && group && conversation ? <GroupDetails messenger={messenger} conversation={conversation} onClose={() => onDetailsOpenChange(false)} /> : null}
+      {detailsOpen && !group && contact ? (
+        <ContactDetails messenger={messenger} contact={contact} onClose={() => onDetailsOpenChange(false)}>
+          {conversation ? <DisappearingSetting messenger={messenger} conversation={conversation} /> : null}
+          <SealedSenderInfo sealedSender={conversation?.sealedSender} name={name} />
+        </ContactDetails>
+      ) : null}
+      {dialog?.kind === 'delete' ? (
+        <DeleteMessageDialog message={dialog.message} forEveryone={abilitiesOf(dialog.message, Date.now(), canSend).deleteForEveryone} onDelete={(message, everyone) => list.remove(message.id, everyone)} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog?.kind === 'history' ? <EditHistoryDialog client={messenger.client} messageId={dialog.messageId} onClose={() => setDialog(null)} /> : null}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
 import { t } from '../../i18n';
-import { Icon } from '../Icon';
+import { Icon, type IconName } from '../Icon';
 
 /** The emoji people reach for most, in the order most pickers show them. */
 export const EMOJI: readonly string[] = [
@@ -23,7 +23,7 @@ const COLUMNS = 8;
  * A button that opens a grid of emoji; arrow keys move in two dimensions,
  * Enter picks, Esc closes and gives focus back to the button.
  */
-export function EmojiPicker({ onPick, disabled }: { onPick: (emoji: string) => void; disabled?: boolean }): ReactElement {
+export function EmojiPicker({ onPick, disabled, label = t('composer.emoji'), icon = 'smile', align = 'start' }: { onPick: (emoji: string) => void; disabled?: boolean; label?: string; icon?: IconName; align?: 'start' | 'end' }): ReactElement {
   const [open, setOpen] = useState(false);
   const [focus, setFocus] = useState(0);
   const panelId = useId();
@@ -68,12 +68,12 @@ export function EmojiPicker({ onPick, disabled }: { onPick: (emoji: string) => v
   };
 
   return (
-    <div className="emoji-picker" ref={root}>
-      <button ref={toggle} type="button" className="icon-button" aria-label={t('composer.emoji')} title={t('composer.emoji')} aria-expanded={open} aria-controls={open ? panelId : undefined} disabled={disabled} onClick={() => setOpen(!open)}>
-        <Icon name="smile" />
+    <div className={align === 'end' ? 'emoji-picker emoji-picker--end' : 'emoji-picker'} ref={root}>
+      <button ref={toggle} type="button" className="icon-button" aria-label={label} title={label} aria-expanded={open} aria-controls={open ? panelId : undefined} disabled={disabled} onClick={() => setOpen(!open)}>
+        <Icon name={icon} />
       </button>
       {open ? (
-        <div id={panelId} className="emoji-picker__panel" role="group" aria-label={t('composer.emoji')} onKeyDown={onKeyDown}>
+        <div id={panelId} className="emoji-picker__panel" role="group" aria-label={label} onKeyDown={onKeyDown}>
           {EMOJI.map((emoji, index) => (
             <button
               key={emoji}

@@ -1,11 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { t } from '../../i18n';
 import { buildRows, estimateRowHeight } from '../../model/rows';
 import type { MessageListStore } from '../../state/message-list-store';
 import { useStore } from '../../state/use-store';
 import { Icon } from '../Icon';
-import { MessageRow, type RowContext } from './MessageRow';
+import { MessageActions } from './MessageActions';
+import { MessageRow, type MessageActionHandlers, type RowContext } from './MessageRow';
 
 /** Start fetching the next page this many rows before the edge, so scrolling rarely waits. */
 const PREFETCH_ROWS = 30;
@@ -20,7 +21,27 @@ const HIGHLIGHT_MS = 2500;
  * (@tanstack/react-virtual with anchorTo 'end'). Rows are positioned with
  * transforms set from script (CSSOM), which the CSP's style-src allows.
  */
-export function MessageList({ store, contactName, onAtEndChange, onRetry, onShowSafetyNumber }: { store: MessageListStore; contactName: string; onAtEndChange: (atEnd: boolean) => void; onRetry: (messageId: string) => void; onShowSafetyNumber: () => void }): ReactElement {
+export function MessageList({
+  store,
+  contactName,
+  onAtEndChange,
+  onRetry,
+  onShowSafetyNumber,
+  group = false,
+  canSend = true,
+  nameOf,
+  actions,
+}: {
+  store: MessageListStore;
+  contactName: string;
+  onAtEndChange: (atEnd: boolean) => void;
+  onRetry: (messageId: string) => void;
+  onShowSafetyNumber: () => void;
+  group?: boolean;
+  canSend?: boolean;
+  nameOf?: (contactId: string) => string;
+  actions?: MessageActionHandlers;
+}): ReactElement {
   const state = useStore(store);
   const rows = useMemo(() => buildRows(state.messages), [state.messages]);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -76,7 +97,15 @@ export function MessageList({ store, contactName, onAtEndChange, onRetry, onShow
   const reallyAtEnd = atEnd && !state.hasNewer;
   useEffect(() => onAtEndChange(reallyAtEnd), [reallyAtEnd, onAtEndChange]);
 
-  const context: RowContext = useMemo(() => ({ contactName, highlightId, now, onRetry, onShowSafetyNumber }), [contactName, highlightId, now, onRetry, onShowSafetyNumber]);
+  // A reply's quote comes from the window when it is loaded, else from what the store fetched for it.
+  const byId = useMemo(() => new Map(state.messages.map((m) => [m.id, m])), [state.messages]);
+  const quoteOf = useCallback((messageId: string) => byId.get(messageId) ?? state.quotes.get(messageId), [byId, state.quotes]);
+  const onNeedQuote = useCallback((messageId: string) => void store.resolveQuote(messageId), [store]);
+
+  const context: RowContext = useMemo(
+    () => ({ contactName, highlightId, now, onRetry, onShowSafetyNumber, group, canSend, nameOf, quoteOf, onNeedQuote, actions, actionBar: MessageActions }),
+    [contactName, highlightId, now, onRetry, onShowSafetyNumber, group, canSend, nameOf, quoteOf, onNeedQuote, actions],
+  );
 
   return (
     <div className="message-list-frame">
