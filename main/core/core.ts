@@ -198,6 +198,7 @@ export function createCore(options: CoreOptions): Core {
 
     'conversations.list': ({ includeArchived }) => ({ conversations: requireClient().listConversations(includeArchived ?? false) }),
     'conversations.get': ({ conversationId }) => requireClient().getConversation(conversationId),
+    'conversations.setExpireTimer': ({ conversationId, expireTimerMs }) => requireClient().setExpireTimer(conversationId, expireTimerMs),
     'conversations.markRead': async ({ conversationId, upTo }) => ({ unreadCount: await requireClient().markRead(conversationId, upTo) }),
 
     'messages.page': ({ conversationId, before, after, limit }) => requireClient().messagePage(conversationId, { before, after, limit }),
@@ -222,7 +223,6 @@ export function createCore(options: CoreOptions): Core {
     'groups.addMembers': () => notBuiltYet(),
     'groups.removeMember': () => notBuiltYet(),
     'groups.leave': () => notBuiltYet(),
-    'conversations.setExpireTimer': () => notBuiltYet(),
     'attachments.createDraft': () => notBuiltYet(),
     'attachments.appendDraft': () => notBuiltYet(),
     'attachments.discardDraft': () => notBuiltYet(),

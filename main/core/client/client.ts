@@ -1,18 +1,21 @@
 import { HearthError, type AccountInfo, type ConnectionState, type Contact, type ConversationSummary, type Message, type MessageCursor, type MessageVersion, type SafetyNumber, type SearchHit, type Settings, type StorageUsage } from '../../../shared/api';
 import { createProfile, PrekeyMaintenance, readAccountState, type CreateProfileInput } from '../account';
 import * as contactOps from '../messaging/contacts';
+import * as disappearingOps from '../messaging/disappearing';
 import * as conversationOps from '../messaging/conversations';
 import * as editOps from '../messaging/edits';
 import type { MessagingContext } from '../messaging/context';
 import { ClientEvents } from '../messaging/events';
+import { ExpiryReaper } from '../messaging/expiry-reaper';
 import { Outbox } from '../messaging/outbox';
 import { Receiver } from '../messaging/receiver';
+import { removeMessages } from '../messaging/removal';
 import { SealedSender } from '../messaging/sealed-sender';
 import * as sendOps from '../messaging/send';
 import { ProtocolStore } from '../protocol';
 import { VaultProtocolStorage } from '../protocol/vault-storage';
 import { AnonymousSender, RelayConnection, type RelayConnectionOptions } from '../transport';
-import { Vault, messaging, profile, type Unlock, type VaultOptions } from '../vault';
+import { Vault, messages, messaging, profile, type Unlock, type VaultOptions } from '../vault';
 import { readSettings, writeSettings } from './settings';
 import { storageUsage } from './storage-usage';
 
@@ -22,6 +25,9 @@ export interface ClientOptions {
   /** Reconnect and keep-alive tuning (tests shorten them). */
   readonly connection?: Partial<Omit<RelayConnectionOptions, 'url' | 'credentials'>>;
 }
+
+/** At most one compaction this often to purge removed messages from the journal. */
+const JOURNAL_PURGE_INTERVAL_MS = 5 * 60_000;
 
 /** Relay envelope ids are remembered a little longer than the relay keeps an envelope (30 days). */
 const RECEIVED_ID_RETENTION_MS = 31 * 24 * 60 * 60 * 1000;
@@ -39,7 +45,11 @@ export class Client {
   readonly receiver: Receiver;
   /** Trust root, sender certificate and the anonymous connection sealed envelopes go out on. */
   readonly sealedSender: SealedSender;
+  /** Removes disappearing messages when they expire. */
+  readonly reaper: ExpiryReaper;
   private readonly prekeys: PrekeyMaintenance;
+  private purgeTimer: NodeJS.Timeout | null = null;
+  private lastPurgeAt = 0;
   private readonly ctx: MessagingContext;
   private readonly now: () => number;
   private queueEmpty: { promise: Promise<void>; resolve: () => void };
@@ -71,7 +81,22 @@ export class Client {
       },
     );
     this.sealedSender = new SealedSender(vault, this.connection, new AnonymousSender(me.relayUrl, options.connection?.requestTimeoutMs), this.now);
-    this.ctx = { vault, protocol: this.protocol, connection: this.connection, self, events: this.events, now: this.now, settings: () => this.settings(), sealedSender: this.sealedSender };
+    this.reaper = new ExpiryReaper({
+      now: this.now,
+      nextDue: () => (this.vault.locked ? null : this.vault.read((db) => messages.nextExpiry(db))),
+      reap: (at) => removeMessages(this.ctx, { expiredAt: at }),
+    });
+    this.ctx = {
+      vault,
+      protocol: this.protocol,
+      connection: this.connection,
+      self,
+      events: this.events,
+      now: this.now,
+      settings: () => this.settings(),
+      sealedSender: this.sealedSender,
+      expiry: { rearm: () => this.reaper.rearm(), removed: () => this.purgeJournalSoon() },
+    };
     this.outbox = new Outbox(this.ctx);
     this.receiver = new Receiver(this.ctx, this.outbox);
     this.prekeys = new PrekeyMaintenance(vault, this.protocol, this.connection, this.now);
@@ -84,6 +109,11 @@ export class Client {
       const client = new Client(vault, options);
       const cutoff = client.now() - RECEIVED_ID_RETENTION_MS;
       await vault.write((tx) => messaging.pruneReceivedEnvelopes(tx, cutoff));
+      // Messages that expired while the app was closed go before anything is shown or received.
+      await client.reaper.runNow();
+      if (client.reaper.lastError) throw client.reaper.lastError;
+      // Sealed files a crash left without their rows (e.g. between a removal's commit and its file deletion).
+      vault.attachments.sweep();
       return client;
     } catch (error) {
       await vault.lock();
@@ -99,7 +129,9 @@ export class Client {
 
   /** Connects to the relay (and keeps reconnecting until close). */
   start(): void {
-    if (!this.closed) this.connection.start();
+    if (this.closed) return;
+    this.connection.start();
+    this.reaper.rearm();
   }
 
   /** Stops the pipelines, waits for work in flight, and locks the vault. */
@@ -108,7 +140,9 @@ export class Client {
     this.closed = true;
     this.outbox.stop();
     this.prekeys.stop();
-    await Promise.allSettled([this.receiver.idle(), this.outbox.idle(), this.prekeys.idle()]);
+    this.reaper.stop();
+    if (this.purgeTimer) clearTimeout(this.purgeTimer);
+    await Promise.allSettled([this.receiver.idle(), this.outbox.idle(), this.prekeys.idle(), this.reaper.idle()]);
     this.receiver.stop();
     this.connection.stop();
     this.sealedSender.anonymous.stop();
@@ -223,6 +257,9 @@ export class Client {
   retry(uid: string): Promise<Message> {
     return sendOps.retryMessage(this.ctx, this.outbox, uid);
   }
+  setExpireTimer(conversationId: string, expireTimerMs: number | null): Promise<ConversationSummary> {
+    return disappearingOps.setExpireTimer(this.ctx, this.outbox, conversationId, expireTimerMs);
+  }
   setTyping(conversationId: string, typing: boolean): Promise<void> {
     return sendOps.setTyping(this.ctx, this.outbox, conversationId, typing);
   }
@@ -249,6 +286,24 @@ export class Client {
       if (this.now() > deadline) throw new HearthError('unavailable', 'The relay did not acknowledge the message in time; it stays queued and goes out on the next connection.');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+  }
+
+  /**
+   * After messages are removed, the journal still holds their plaintext
+   * (sealed) until the next compaction. Compaction rewrites the whole
+   * snapshot, so it is brought forward at most every JOURNAL_PURGE_INTERVAL_MS
+   * (a chat with a 30-second timer would otherwise rewrite it constantly);
+   * locking or quitting compacts as well.
+   */
+  private purgeJournalSoon(): void {
+    if (this.purgeTimer || this.closed) return;
+    const wait = Math.max(0, this.lastPurgeAt + JOURNAL_PURGE_INTERVAL_MS - Date.now());
+    this.purgeTimer = setTimeout(() => {
+      this.purgeTimer = null;
+      this.lastPurgeAt = Date.now();
+      if (!this.closed && !this.vault.locked) this.vault.compact().catch(() => undefined);
+    }, wait);
+    this.purgeTimer.unref();
   }
 
   // Settings and storage

@@ -26,8 +26,14 @@ export const unhex = (text: string): Uint8Array => Buffer.from(text, 'hex');
 /** How much of the quoted message a reply carries. */
 export const QUOTE_TEXT_LENGTH = 200;
 
-export function encodeData(id: Uint8Array, body: string, timestampMs: number, quote?: { id: Uint8Array; author: string; text: string }): Uint8Array {
-  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'data', value: { id, body, timestampMs: BigInt(timestampMs), quote } } }));
+/** `expireTimerS`: the conversation's disappearing timer in seconds (0 = off), in every DataMessage. */
+export function encodeData(id: Uint8Array, body: string, timestampMs: number, quote?: { id: Uint8Array; author: string; text: string }, expireTimerS = 0): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'data', value: { id, body, timestampMs: BigInt(timestampMs), quote, expireTimerS } } }));
+}
+
+/** A disappearing-timer change; `groupId` empty for a one-to-one conversation. */
+export function encodeTimerUpdate(expireTimerS: number, timestampMs: number, groupId: Uint8Array = new Uint8Array(0)): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'timerUpdate', value: { expireTimerS, groupId, timestampMs: BigInt(timestampMs) } } }));
 }
 
 export function encodeReceipt(type: ReceiptMessage_Type, ids: readonly Uint8Array[]): Uint8Array {

@@ -16,6 +16,15 @@ export interface MessagingContext {
   readonly now: () => number;
   readonly settings: () => Settings;
   readonly sealedSender: SealedSender;
+  /** Disappearing messages: the reaper's clock and the journal purge after removals. */
+  readonly expiry: ExpiryHooks;
+}
+
+export interface ExpiryHooks {
+  /** A message's expiry was set: the reaper re-arms if it is due sooner than its timer. */
+  rearm(): void;
+  /** Messages were removed: brings the next compaction forward, so their plaintext leaves the journal. */
+  removed(): void;
 }
 
 /** Outbox entry kinds (outbox.kind). */

@@ -1,5 +1,5 @@
 import { HearthError, type ConversationSummary, type Message, type MessageCursor, type SearchHit } from '../../../shared/api';
-import { conversations, messages, messaging, outbox, search } from '../vault';
+import { conversations, expiry, messages, messaging, outbox, search } from '../vault';
 import { encodeReceipt, ReceiptType, unhex } from './content';
 import type { MessagingContext } from './context';
 import type { Outbox } from './outbox';
@@ -38,7 +38,11 @@ export function messagePage(ctx: MessagingContext, conversationId: string, optio
     });
     const hasMore = page.length > limit;
     const kept = !hasMore ? page : options.after ? page.slice(0, limit) : page.slice(page.length - limit);
-    return { messages: messageViews(db, kept), hasMore };
+    // An expired message the reaper has not reached yet (it runs on its own timer) is never shown.
+    const now = ctx.now();
+    const live = kept.filter((m) => m.expiresAt === null || m.expiresAt > now);
+    if (live.length < kept.length) ctx.expiry.rearm();
+    return { messages: messageViews(db, live), hasMore };
   });
 }
 
@@ -55,6 +59,8 @@ export async function markRead(ctx: MessagingContext, sends: Outbox, conversatio
   if (unread.length > 0) {
     await ctx.vault.write((tx) => {
       messaging.markReadByIds(tx, unread.map((m) => m.id), now);
+      // Disappearing messages: an incoming message's clock starts when it is read (Signal's rule).
+      expiry.startClocks(tx, unread.map((m) => m.id), now);
       if (!sendReceipts) return;
       const byAuthor = new Map<string, Uint8Array[]>();
       // Placeholders carry the relay's envelope id, not a message id the sender knows.
@@ -64,6 +70,7 @@ export async function markRead(ctx: MessagingContext, sends: Outbox, conversatio
       }
     });
     if (sendReceipts) sends.kick();
+    ctx.expiry.rearm();
   }
   const remaining = ctx.vault.read((db) => messaging.unreadCount(db, conversationId));
   if (unread.length > 0 && ctx.events.wanted) {

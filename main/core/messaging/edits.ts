@@ -1,9 +1,10 @@
 import { HearthError, type Message, type MessageVersion } from '../../../shared/api';
-import { messages, messaging, outbox } from '../vault';
+import { messaging, outbox } from '../vault';
 import { DELETE_FOR_EVERYONE_MS, encodeDelete, encodeEdit } from './content';
 import type { MessagingContext } from './context';
 import { requireConversation, requireMessage } from './conversations';
 import type { Outbox } from './outbox';
+import { removeMessages } from './removal';
 
 /**
  * Edits and deletes of messages (docs/messaging.md, "Edits and deletes").
@@ -50,9 +51,8 @@ export function editHistory(ctx: MessagingContext, uid: string): MessageVersion[
 /** For everyone: only our own, within 24 h of sending; here: just removes our copy. */
 export async function deleteMessage(ctx: MessagingContext, sends: Outbox, uid: string, forEveryone: boolean): Promise<void> {
   if (!forEveryone) {
-    const message = requireMessage(ctx, uid);
-    await ctx.vault.write((tx) => messages.deleteMessage(tx, uid));
-    if (ctx.events.wanted) ctx.events.emit('conversations.onDidUpdate', { conversation: requireConversation(ctx, message.conversationId) });
+    requireMessage(ctx, uid);
+    await removeMessages(ctx, { uids: [uid] });
     return;
   }
   const message = requireOwn(ctx, uid, 'deleted for everyone');

@@ -3,9 +3,10 @@ import type { Message } from '../../../shared/api';
 import { decryptMessage, isProtocolError, sealedSenderDecrypt, type DeviceAddress, type IdentityChangeNotice } from '../protocol';
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { isRelayError } from '../transport';
-import { conversations, messages, messaging, outbox, type SqlWriter } from '../vault';
+import { conversations, expiry, messages, messaging, outbox, type SqlWriter } from '../vault';
 import { decodeContent, DELETE_FOR_EVERYONE_MS, encodeReceipt, encodeSessionReset, hex, ReceiptType, TypingAction, type Content } from './content';
 import type { MessagingContext } from './context';
+import { applyPeerTimer, expiredOnArrival, timerFromSeconds } from './disappearing';
 import { announceIdentityChange, ensureDirectConversation, recordIdentityNotice } from './identity-notices';
 import type { Outbox } from './outbox';
 import { TYPING_TTL_MS } from './outbox';
@@ -200,6 +201,8 @@ export class Receiver {
     const incoming: messaging.IncomingRow[] = [];
     const reactions: Array<{ conversationId: string; from: string; targetUid: string; emoji: string | null; at: number }> = [];
     const replies: Array<{ uid: string; replyTo: string }> = [];
+    /** Disappearing timers of the batch's messages, by uid (their clocks start when they are read). */
+    const timers = new Map<string, number>();
     /** Edits (body) and deletes for everyone (body null), applied after the batch's messages are stored. */
     const changes: Array<{ conversationId: string; from: string; targetUid: string; body: string | null; at: number }> = [];
     for (const outcome of outcomes) {
@@ -237,7 +240,18 @@ export class Receiver {
           const uid = hex(body.value.id);
           if (stored.has(uid)) break;
           stored.add(uid);
-          incoming.push({ uid, conversationId, authorId: from, body: body.value.body, sentAt: Number(body.value.timestampMs), receivedAt: now });
+          const sentAt = Number(body.value.timestampMs);
+          const timerMs = timerFromSeconds(body.value.expireTimerS);
+          // The sender's timer is the conversation's from now on (unless a newer change is in force).
+          const timerNotice = applyPeerTimer(tx, conversationId, from, timerMs, sentAt || now, now);
+          if (timerNotice) effects.updatedUids.push(timerNotice);
+          // Its whole timer ran out while we were offline: never stored, never shown.
+          if (expiredOnArrival(sentAt, timerMs, now)) {
+            effects.conversations.add(conversationId);
+            break;
+          }
+          if (timerMs !== null) timers.set(uid, timerMs);
+          incoming.push({ uid, conversationId, authorId: from, body: body.value.body, sentAt, receivedAt: now });
           if (body.value.quote) replies.push({ uid, replyTo: hex(body.value.quote.id) });
           effects.conversations.add(conversationId);
           const list = delivered.get(from) ?? [];
@@ -269,12 +283,23 @@ export class Receiver {
         case 'delete':
           changes.push({ conversationId, from, targetUid: hex(body.value.targetId), body: null, at: Number(body.value.timestampMs) || now });
           break;
+        case 'timerUpdate': {
+          // Group timers arrive with the group's updates (groups); this is the one-to-one case.
+          if (body.value.groupId.length > 0) break;
+          const notice = applyPeerTimer(tx, conversationId, from, timerFromSeconds(body.value.expireTimerS), Number(body.value.timestampMs) || now, now);
+          if (notice) {
+            effects.updatedUids.push(notice);
+            effects.conversations.add(conversationId);
+          }
+          break;
+        }
         case 'reaction':
           reactions.push({ conversationId, from, targetUid: hex(body.value.targetId), emoji: body.value.remove ? null : body.value.emoji, at: Number(body.value.timestampMs) || now });
           break;
       }
     }
     const rowIds = messaging.insertIncoming(tx, incoming);
+    expiry.setMessageTimers(tx, timers);
     for (const r of replies) tx.run('UPDATE messages SET reply_to_uid = ? WHERE uid = ?', [r.replyTo, r.uid]);
     for (const c of changes) {
       // Only the author edits or deletes, and only their message in this conversation.
@@ -302,7 +327,7 @@ export class Receiver {
     }
     // Event payloads only when someone listens (the CLI and a backlog drain have no one).
     if (this.ctx.events.wanted) for (const m of incoming) {
-      effects.added.push(toMessage({ ...m, id: rowIds.get(m.uid) ?? 0, direction: 'incoming', status: 'received', readAt: null, expiresInMs: null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'text'));
+      effects.added.push(toMessage({ ...m, id: rowIds.get(m.uid) ?? 0, direction: 'incoming', status: 'received', readAt: null, expiresInMs: timers.get(m.uid) ?? null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'text'));
     }
     for (const [recipient, ids] of delivered) {
       for (let start = 0; start < ids.length; start += 1000) {

@@ -8,6 +8,7 @@ import type { MessagingContext } from './context';
 import type { Outbox } from './outbox';
 import { requireConversation, requireMessage } from './conversations';
 import { encryptEnvelope } from './sealed-sender';
+import { timerSeconds } from './disappearing';
 import { OWN_REACTION, toMessage } from './views';
 
 /**
@@ -28,7 +29,10 @@ export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversa
   const uid = hex(id);
   const now = ctx.now();
   const quote = quoted ? { id: Buffer.from(quoted.id, 'hex'), author: quoted.authorId ?? ctx.self.name, text: (quoted.body ?? '').slice(0, QUOTE_TEXT_LENGTH) } : undefined;
-  const payload = encodeData(id, body, now, quote);
+  // The message's clock starts now (Signal's rule for outgoing messages); the recipient's when they read it.
+  const expiresInMs = conversation.expireTimerMs ?? null;
+  const expiresAt = expiresInMs === null ? null : now + expiresInMs;
+  const payload = encodeData(id, body, now, quote, timerSeconds(expiresInMs));
   const devices = ctx.vault.read((db) => protocolRows.sessionDeviceIds(db, recipient));
   // With sessions in hand, the ciphertexts are made now and committed with the message: one
   // durable write, and the outbox can hand them to the relay at once. Otherwise (first contact,
@@ -51,16 +55,17 @@ export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversa
     async (writes, prepared) => {
       await ctx.vault.write((tx) => {
         applyProtocolWrites(tx, writes, now);
-        const messageId = messages.insertMessage(tx, { uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, replyToUid: quoted?.id ?? null });
+        const messageId = messages.insertMessage(tx, { uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, replyToUid: quoted?.id ?? null, expiresInMs, expiresAt });
         const outboxId = outbox.enqueue(tx, { kind: 'message', conversationId, messageId, recipient, payload, nextAttemptAt: now, createdAt: now });
         for (const d of prepared) messaging.putDelivery(tx, { outboxId, deviceId: d.deviceId, submissionId: randomBytes(16), envelopeType: d.envelopeType, ciphertext: d.ciphertext, sent: false });
       });
     },
   ).then(() => ctx.vault.read((db) => messaging.messageIdByUid(db, uid) ?? 0));
   const message = toMessage(
-    { id: row, uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, readAt: null, expiresInMs: null, expiresAt: null, replyToUid: quoted?.id ?? null, reactions: [], attachments: [] },
+    { id: row, uid, conversationId, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, readAt: null, expiresInMs, expiresAt, replyToUid: quoted?.id ?? null, reactions: [], attachments: [] },
     'text',
   );
+  if (expiresAt !== null) ctx.expiry.rearm();
   ctx.events.emit('messages.onDidAdd', { message });
   if (ctx.events.wanted) ctx.events.emit('conversations.onDidUpdate', { conversation: requireConversation(ctx, conversationId) });
   sends.kick();
@@ -82,7 +87,7 @@ export async function retryMessage(ctx: MessagingContext, sends: Outbox, uid: st
       const conversation = tx.get('SELECT contact_id FROM conversations WHERE id = ?', [message.conversationId]);
       const recipient = typeof conversation?.contact_id === 'string' ? conversation.contact_id : null;
       if (!recipient) throw new HearthError('not-found', 'No such conversation.');
-      outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId: message.seq, recipient, payload: encodeData(Buffer.from(uid, 'hex'), message.body ?? '', message.sentAt), nextAttemptAt: now, createdAt: now });
+      outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId: message.seq, recipient, payload: encodeData(Buffer.from(uid, 'hex'), message.body ?? '', message.sentAt, undefined, timerSeconds(message.expireTimerMs ?? null)), nextAttemptAt: now, createdAt: now });
     }
     messages.setMessageStatus(tx, uid, 'pending');
   });

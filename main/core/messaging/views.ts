@@ -1,5 +1,5 @@
-import type { Contact, ConversationSummary, Message } from '../../../shared/api';
-import { contacts, conversations, messages, messaging, type SqlReader } from '../vault';
+import { Notice, type Contact, type ConversationSummary, type Message } from '../../../shared/api';
+import { contacts, conversations, expiry, messages, messaging, type SqlReader } from '../vault';
 import type { Message as StoredMessage } from '../vault/queries/messages';
 
 /**
@@ -9,7 +9,7 @@ import type { Message as StoredMessage } from '../vault/queries/messages';
 
 export const directConversationId = (username: string): string => `direct:${username}`;
 
-export function toMessage(m: StoredMessage, kind: Message['kind'], marks?: { edited: boolean; deleted: boolean }): Message {
+export function toMessage(m: StoredMessage, kind: Message['kind'], marks?: { edited: boolean; deleted: boolean }, notice: Notice | null = null): Message {
   return {
     id: m.uid,
     seq: m.id,
@@ -26,7 +26,21 @@ export function toMessage(m: StoredMessage, kind: Message['kind'], marks?: { edi
     edited: marks?.edited ?? false,
     deleted: marks?.deleted ?? false,
     replyTo: m.replyToUid,
+    notice,
+    expireTimerMs: m.expiresInMs,
+    expiresAt: m.expiresAt,
   };
+}
+
+/** A stored notice's JSON as the contract's Notice (null if it is not one this version understands). */
+export function parseNotice(json: string | undefined): Notice | null {
+  if (json === undefined) return null;
+  try {
+    const parsed = Notice.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Our own reaction's reactor id in the vault: no username is empty, so it never collides with a contact. */
@@ -41,7 +55,9 @@ export function messageViews(db: SqlReader, stored: readonly StoredMessage[]): M
     db,
     stored.map((m) => m.id),
   );
-  return stored.map((m) => toMessage(m, kinds.get(m.id) ?? 'text', marks.get(m.id)));
+  const withNotice = stored.filter((m) => kinds.get(m.id) === 'timer-changed' || kinds.get(m.id) === 'group-update').map((m) => m.id);
+  const notices = withNotice.length > 0 ? expiry.noticesOf(db, withNotice) : new Map<number, string>();
+  return stored.map((m) => toMessage(m, kinds.get(m.id) ?? 'text', marks.get(m.id), parseNotice(notices.get(m.id))));
 }
 
 export function messageView(db: SqlReader, uid: string): Message | null {
@@ -79,6 +95,7 @@ export function conversationView(db: SqlReader, id: string): ConversationSummary
     lastMessage: row.lastMessageUid ? messageView(db, row.lastMessageUid) : null,
     sendingHeld: held,
     sealedSender: row.sealedSender,
+    expireTimerMs: expiry.conversationTimer(db, id)?.expireTimerMs ?? null,
     archived: row.archived,
     mutedUntil: row.mutedUntil,
     updatedAt: row.updatedAt,

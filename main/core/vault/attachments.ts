@@ -209,6 +209,17 @@ export class AttachmentStore {
     syncDirectory(this.io, this.dir);
   }
 
+  /**
+   * Removes the sealed files of attachments whose rows a committed
+   * transaction already deleted (message removal). A crash before this leaves
+   * files without rows, which sweep() removes.
+   */
+  removeFiles(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    for (const id of ids) removeQuietly(this.io, this.fileOf(id));
+    syncDirectory(this.io, this.dir);
+  }
+
   /** Deletes files that no database row refers to (left by a crash between file and commit). */
   sweep(): number {
     let names: string[];

@@ -24,3 +24,4 @@ export * as protocol from './queries/protocol';
 export * as outbox from './queries/outbox';
 export * as search from './queries/search';
 export * as messaging from './queries/messaging';
+export * as expiry from './queries/expiry';

@@ -119,6 +119,8 @@ export class SqlDatabase implements SqlReader {
     // The file lives in memory and durability is the journal's job: SQLite's own rollback journal
     // only needs to support ROLLBACK, so keep it in memory too, and skip the lock calls.
     database.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -4096; PRAGMA foreign_keys = ON;');
+    // Deleted rows (expired or deleted messages) are overwritten with zeros, not left in free pages of the next snapshot.
+    database.exec('PRAGMA secure_delete = ON;');
     return database;
   }
 

@@ -166,7 +166,8 @@ export interface Delivery {
 
 export function putDelivery(tx: SqlWriter, d: Delivery): void {
   tx.run(
-    `INSERT INTO outbox_deliveries (outbox_id, device_id, submission_id, envelope_type, ciphertext, sent) VALUES (?, ?, ?, ?, ?, ?)
+    // The entry may be gone (its message expired or was deleted while this was being encrypted): then nothing is stored.
+    `INSERT INTO outbox_deliveries (outbox_id, device_id, submission_id, envelope_type, ciphertext, sent) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM outbox WHERE id = ?1)
      ON CONFLICT(outbox_id, device_id) DO UPDATE SET submission_id = excluded.submission_id, envelope_type = excluded.envelope_type,
        ciphertext = excluded.ciphertext, sent = excluded.sent`,
     [d.outboxId, d.deviceId, d.submissionId, d.envelopeType, d.ciphertext, d.sent ? 1 : 0],
@@ -262,7 +263,7 @@ export function pruneReceivedEnvelopes(tx: SqlWriter, olderThan: number): number
 
 // ------------------------------------------------------------------ messages
 
-export type MessageKind = 'text' | 'identity-changed' | 'decrypt-failed' | 'session-reset';
+export type MessageKind = 'text' | 'identity-changed' | 'decrypt-failed' | 'session-reset' | 'group-update' | 'timer-changed';
 
 export function setMessageKind(tx: SqlWriter, id: number, kind: MessageKind): void {
   tx.run('UPDATE messages SET kind = ? WHERE id = ?', [kind, id]);
