@@ -19,6 +19,8 @@ Commands:
                          delete a message here (--for-everyone: your own, within 24 h, for both sides)
   react NAME MESSAGE_ID EMOJI [--json]
                          react to a message (one reaction per person: a new one replaces yours)
+  timer NAME DURATION [--json]
+                         set the disappearing-messages timer for both sides: off, 30s, 5m, 1h, 1d or 1w
   sync [--wait-ms N]     receive and store everything pending, send what is due, then exit
                          (--wait-ms: keep receiving N ms longer)
   history NAME [--json] [--limit N]

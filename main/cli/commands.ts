@@ -167,6 +167,17 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       if (args.json) io.out(JSON.stringify({ id: updated.id, reactions: jsonReactions(updated, client.username) }));
       return EXIT.ok;
     }
+    case 'timer': {
+      const who = contactName(rest, 'timer');
+      const expireTimerMs = parseTimer(rest[1]);
+      client.start();
+      await ensureContact(client, who);
+      const conversation = await client.setExpireTimer(directConversationId(who), expireTimerMs);
+      await client.waitUntilOutboxEmpty(timeoutMs);
+      if (args.json) io.out(JSON.stringify({ conversationId: conversation.id, expireTimerMs: conversation.expireTimerMs ?? null }));
+      else io.out(`Disappearing messages with ${who}: ${describeTimer(conversation.expireTimerMs ?? null)}.`);
+      return EXIT.ok;
+    }
     case 'sync': {
       const { received } = await client.sync({ timeoutMs, lingerMs: args.waitMs ?? 0 });
       if (args.json) io.out(JSON.stringify({ received }));
@@ -186,9 +197,9 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       }
       if (args.limit !== undefined) list = list.slice(Math.max(0, list.length - args.limit));
       if (args.json) {
-        io.out(JSON.stringify(list.map((m) => ({ id: m.id, kind: m.kind, direction: m.direction, author: m.authorId ?? client.username, body: m.body, status: m.status, sentAt: m.sentAt, receivedAt: m.receivedAt, reactions: jsonReactions(m, client.username), edited: m.edited ?? false, deleted: m.deleted ?? false, replyTo: m.replyTo ?? null }))));
+        io.out(JSON.stringify(list.map((m) => ({ id: m.id, kind: m.kind, direction: m.direction, author: m.authorId ?? client.username, body: m.body, status: m.status, sentAt: m.sentAt, receivedAt: m.receivedAt, reactions: jsonReactions(m, client.username), edited: m.edited ?? false, deleted: m.deleted ?? false, replyTo: m.replyTo ?? null, notice: m.notice ?? null, expireTimerMs: m.expireTimerMs ?? null, expiresAt: m.expiresAt ?? null }))));
       } else {
-        for (const m of list) io.out(`${new Date(m.sentAt).toISOString()} ${m.direction === 'outgoing' ? client.username : (m.authorId ?? '')}: ${m.deleted ? '(deleted)' : describe(m.kind, m.body)}${m.edited && !m.deleted ? ' (edited)' : ''}${m.direction === 'outgoing' ? ` [${m.status}]` : ''}`);
+        for (const m of list) io.out(`${new Date(m.sentAt).toISOString()} ${m.direction === 'outgoing' ? client.username : (m.authorId ?? '')}: ${m.deleted ? '(deleted)' : describe(m)}${m.edited && !m.deleted ? ' (edited)' : ''}${m.direction === 'outgoing' ? ` [${m.status}]` : ''}`);
       }
       return EXIT.ok;
     }
@@ -254,8 +265,22 @@ function jsonReactions(m: Message, me: string): Array<{ by: string; emoji: strin
   return (m.reactions ?? []).map((r) => ({ by: r.reactorId ?? me, emoji: r.emoji }));
 }
 
-function describe(kind: string, body: string | null): string {
-  switch (kind) {
+/** `timer` durations: off, 30s, 5m, 1h, 1d, 1w (the contract's timers). */
+const TIMER_WORDS: Record<string, number | null> = { off: null, '30s': 30_000, '5m': 5 * 60_000, '1h': 60 * 60_000, '1d': 24 * 60 * 60_000, '1w': 7 * 24 * 60 * 60_000 };
+
+function parseTimer(word: string | undefined): number | null {
+  if (word === undefined || !(word in TIMER_WORDS)) throw new UsageError('timer needs NAME and one of off, 30s, 5m, 1h, 1d, 1w.');
+  return TIMER_WORDS[word] ?? null;
+}
+
+function describeTimer(ms: number | null): string {
+  return Object.entries(TIMER_WORDS).find(([, value]) => value === ms)?.[0] ?? `${ms} ms`;
+}
+
+function describe(m: Message): string {
+  switch (m.kind) {
+    case 'timer-changed':
+      return m.notice?.type === 'timer' ? `(${m.notice.actorId ?? 'you'} set disappearing messages to ${describeTimer(m.notice.expireTimerMs)})` : '(disappearing messages changed)';
     case 'identity-changed':
       return '(safety number changed)';
     case 'decrypt-failed':
@@ -263,6 +288,6 @@ function describe(kind: string, body: string | null): string {
     case 'session-reset':
       return '(secure session reset)';
     default:
-      return body ?? '';
+      return m.body ?? '';
   }
 }

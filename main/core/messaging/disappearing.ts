@@ -15,7 +15,7 @@ import { messageView } from './views';
  * does; a change older than the one in force (by the changer's clock) is ignored.
  */
 
-/** The proto's seconds as one of the contract's timers: 0 is off; an unknown value rounds down (never keeps a message longer than asked). */
+/** The proto's seconds as one of the contract's timers: 0 is off; another value rounds down to the next timer (so a message is not kept longer than its sender asked), or up to the shortest, 30 s. */
 export function timerFromSeconds(seconds: number): number | null {
   if (seconds <= 0) return null;
   const ms = seconds * 1000;
