@@ -203,7 +203,7 @@ export function createCore(options: CoreOptions): Core {
 
     'messages.page': ({ conversationId, before, after, limit }) => requireClient().messagePage(conversationId, { before, after, limit }),
     'messages.get': ({ messageId }) => requireClient().getMessage(messageId),
-    'messages.send': ({ conversationId, body, replyTo }) => requireClient().send(conversationId, body, replyTo),
+    'messages.send': ({ conversationId, body, replyTo, attachments }) => requireClient().send(conversationId, body, replyTo, attachments),
     'messages.edit': ({ messageId, body }) => requireClient().edit(messageId, body),
     'messages.getEditHistory': ({ messageId }) => requireClient().editHistory(messageId),
     'messages.delete': async ({ messageId, forEveryone }) => {
@@ -223,11 +223,17 @@ export function createCore(options: CoreOptions): Core {
     'groups.addMembers': () => notBuiltYet(),
     'groups.removeMember': () => notBuiltYet(),
     'groups.leave': () => notBuiltYet(),
-    'attachments.createDraft': () => notBuiltYet(),
-    'attachments.appendDraft': () => notBuiltYet(),
-    'attachments.discardDraft': () => notBuiltYet(),
-    'attachments.read': () => notBuiltYet(),
-    'attachments.retry': () => notBuiltYet(),
+    'attachments.createDraft': (draft) => ({ draftId: requireClient().attachments.createDraft(draft) }),
+    'attachments.appendDraft': ({ draftId, data }) => ({ received: requireClient().attachments.appendDraft(draftId, Buffer.from(data, 'base64')) }),
+    'attachments.discardDraft': ({ draftId }) => {
+      requireClient().attachments.discardDraft(draftId);
+      return { ok: true } as const;
+    },
+    'attachments.read': ({ attachmentId, offset, length }) => {
+      const { data, size } = requireClient().attachments.read(attachmentId, offset, length);
+      return { data: data.toString('base64'), size };
+    },
+    'attachments.retry': ({ attachmentId }) => requireClient().attachments.retry(attachmentId),
 
     'search.messages': ({ query, conversationId, limit }) => ({ hits: requireClient().search(query, { conversationId, limit }) }),
     'settings.get': () => requireClient().settings(),

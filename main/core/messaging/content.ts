@@ -1,6 +1,7 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { randomBytes } from 'node:crypto';
 import {
+  AttachmentPointerSchema,
   ContentSchema,
   ReceiptMessage_Type,
   TypingMessage_Action,
@@ -34,6 +35,17 @@ export function encodeData(id: Uint8Array, body: string, timestampMs: number, qu
 /** A disappearing-timer change; `groupId` empty for a one-to-one conversation. */
 export function encodeTimerUpdate(expireTimerS: number, timestampMs: number, groupId: Uint8Array = new Uint8Array(0)): Uint8Array {
   return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'timerUpdate', value: { expireTimerS, groupId, timestampMs: BigInt(timestampMs) } } }));
+}
+
+/** A DataMessage carrying attachments (their pointers, in display order); the body may be empty. */
+export function encodeDataWithAttachments(
+  id: Uint8Array,
+  body: string,
+  timestampMs: number,
+  attachments: readonly MessageInitShape<typeof AttachmentPointerSchema>[],
+  quote?: { id: Uint8Array; author: string; text: string },
+): Uint8Array {
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'data', value: { id, body, timestampMs: BigInt(timestampMs), quote, attachments: [...attachments] } } }));
 }
 
 export function encodeReceipt(type: ReceiptMessage_Type, ids: readonly Uint8Array[]): Uint8Array {

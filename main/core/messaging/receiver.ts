@@ -1,5 +1,8 @@
 import { EnvelopeType, type Envelope } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 import type { Message } from '../../../shared/api';
+import type { AttachmentPointer } from '../../../shared/proto/gen/hearth/v1/content_pb';
+import type { MessageAttachment as StoredAttachment } from '../vault/queries/messages';
+import { storeIncomingAttachments } from './attachments';
 import { decryptMessage, isProtocolError, sealedSenderDecrypt, type DeviceAddress, type IdentityChangeNotice } from '../protocol';
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { isRelayError } from '../transport';
@@ -32,6 +35,7 @@ interface BatchEffects {
   typing: Array<{ conversationId: string; contactId: string; typing: boolean }>;
   notices: IdentityChangeNotice[];
   queuedSends: boolean;
+  attachments: boolean;
 }
 
 /**
@@ -55,6 +59,8 @@ export class Receiver {
   constructor(
     private readonly ctx: MessagingContext,
     private readonly sends: Outbox,
+    /** Called after a batch stored attachments to download. */
+    private readonly attachmentsArrived: () => void = () => undefined,
   ) {}
 
   push(envelopes: readonly Envelope[]): void {
@@ -133,6 +139,7 @@ export class Receiver {
     const done = result.effects;
     if (!done) return false;
     this.announce(done);
+    if (done.attachments) this.attachmentsArrived();
     return done.queuedSends;
   }
 
@@ -188,7 +195,9 @@ export class Receiver {
 
   /** Stores a decrypted batch; runs inside the vault transaction with the protocol writes. */
   private store(tx: SqlWriter, outcomes: readonly Outcome[], now: number): BatchEffects {
-    const effects: BatchEffects = { added: [], updatedUids: [], conversations: new Set(), typing: [], notices: [], queuedSends: false };
+    const effects: BatchEffects = { added: [], updatedUids: [], conversations: new Set(), typing: [], notices: [], queuedSends: false, attachments: false };
+    const pointers = new Map<string, AttachmentPointer[]>();
+    const storedAttachments = new Map<string, StoredAttachment[]>();
     const delivered = new Map<string, Uint8Array[]>();
     const resets = new Set<string>();
     messaging.recordReceivedEnvelopes(tx, outcomes.map((o) => o.envelope.id), now);
@@ -252,6 +261,7 @@ export class Receiver {
           }
           if (timerMs !== null) timers.set(uid, timerMs);
           incoming.push({ uid, conversationId, authorId: from, body: body.value.body, sentAt, receivedAt: now });
+          if (body.value.attachments.length > 0) pointers.set(uid, body.value.attachments);
           if (body.value.quote) replies.push({ uid, replyTo: hex(body.value.quote.id) });
           effects.conversations.add(conversationId);
           const list = delivered.get(from) ?? [];
@@ -300,6 +310,12 @@ export class Receiver {
     }
     const rowIds = messaging.insertIncoming(tx, incoming);
     expiry.setMessageTimers(tx, timers);
+    for (const [uid, list] of pointers) {
+      const rowId = rowIds.get(uid);
+      if (rowId === undefined) continue;
+      storedAttachments.set(uid, storeIncomingAttachments(tx, rowId, list, now));
+      effects.attachments = true;
+    }
     for (const r of replies) tx.run('UPDATE messages SET reply_to_uid = ? WHERE uid = ?', [r.replyTo, r.uid]);
     for (const c of changes) {
       // Only the author edits or deletes, and only their message in this conversation.
@@ -327,7 +343,7 @@ export class Receiver {
     }
     // Event payloads only when someone listens (the CLI and a backlog drain have no one).
     if (this.ctx.events.wanted) for (const m of incoming) {
-      effects.added.push(toMessage({ ...m, id: rowIds.get(m.uid) ?? 0, direction: 'incoming', status: 'received', readAt: null, expiresInMs: timers.get(m.uid) ?? null, expiresAt: null, replyToUid: null, reactions: [], attachments: [] }, 'text'));
+      effects.added.push(toMessage({ ...m, id: rowIds.get(m.uid) ?? 0, direction: 'incoming', status: 'received', readAt: null, expiresInMs: timers.get(m.uid) ?? null, expiresAt: null, replyToUid: null, reactions: [], attachments: storedAttachments.get(m.uid) ?? [] }, 'text'));
     }
     for (const [recipient, ids] of delivered) {
       for (let start = 0; start < ids.length; start += 1000) {

@@ -1,6 +1,6 @@
-import { Notice, type Contact, type ConversationSummary, type Message } from '../../../shared/api';
+import { Notice, type Attachment, type Contact, type ConversationSummary, type Message } from '../../../shared/api';
 import { contacts, conversations, expiry, messages, messaging, type SqlReader } from '../vault';
-import type { Message as StoredMessage } from '../vault/queries/messages';
+import type { MessageAttachment as StoredAttachment, Message as StoredMessage } from '../vault/queries/messages';
 
 /**
  * Vault rows → the contract's shapes (shared/api/messaging.ts). Reads only;
@@ -29,6 +29,29 @@ export function toMessage(m: StoredMessage, kind: Message['kind'], marks?: { edi
     notice,
     expireTimerMs: m.expiresInMs,
     expiresAt: m.expiresAt,
+    attachments: m.attachments.map(attachmentView),
+  };
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+
+/** A stored attachment as the contract shows it; the thumbnail becomes a data: URL (PNG or JPEG, by its signature). */
+export function attachmentView(a: StoredAttachment): Attachment {
+  const thumbnail = a.thumbnail ? Buffer.from(a.thumbnail.buffer, a.thumbnail.byteOffset, a.thumbnail.byteLength) : null;
+  const state = a.state === 'uploading' || a.state === 'downloading' || a.state === 'failed' ? a.state : 'ready';
+  return {
+    id: a.id,
+    fileName: a.fileName,
+    contentType: a.contentType,
+    size: a.size,
+    voiceNote: a.voiceNote,
+    width: a.width !== null && a.width > 0 ? a.width : null,
+    height: a.height !== null && a.height > 0 ? a.height : null,
+    durationMs: a.durationMs,
+    thumbnail: thumbnail ? `data:${thumbnail.subarray(0, 4).equals(PNG_SIGNATURE) ? 'image/png' : 'image/jpeg'};base64,${thumbnail.toString('base64')}` : null,
+    state,
+    transferred: Math.min(a.transferred, a.size),
+    error: a.error,
   };
 }
 

@@ -71,64 +71,35 @@ export class AttachmentStore {
   }
 
   /**
+   * Starts a new sealed file for attachment `id` (a fresh one by default).
+   * Pieces go in as they arrive; `finish` moves the file into place, durably,
+   * and hands back its key for the caller to record; `abort` leaves nothing.
+   */
+  createWriter(id: string = randomBytes(16).toString('hex')): AttachmentWriter {
+    this.io.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    return new AttachmentWriter(this.io, this.dir, this.fileOf(id), id);
+  }
+
+  /**
    * Seals `source` into a new attachment file, then records it (with its key)
    * in the database. Resolves once both are durable.
    */
   async put(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, meta: AttachmentMeta): Promise<AttachmentInfo> {
-    this.io.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const idBytes = randomBytes(16);
-    const id = idBytes.toString('hex');
-    const key = randomBytes(KEY_BYTES);
-    const file = this.fileOf(id);
-    const temp = `${file}.tmp`;
-    const hash = createHash('sha256');
-    let size = 0;
-    const fd = this.io.openSync(temp, 'w', 0o600);
+    const writer = this.createWriter();
     try {
-      const header = Buffer.alloc(HEADER_BYTES);
-      header.write(MAGIC, 0, 'latin1');
-      header.writeUInt16LE(VERSION, 8);
-      header.writeUInt32LE(ATTACHMENT_CHUNK_BYTES, 12);
-      idBytes.copy(header, 16);
-      writeAll(this.io, fd, header, 0);
-      let position = HEADER_BYTES;
-      let index = 0;
-      const out = Buffer.allocUnsafe(ATTACHMENT_CHUNK_BYTES + SEAL_OVERHEAD);
-      // Holds at most one chunk plus one incoming piece: a chunk is sealed only once
-      // more data follows it, so the last chunk is known when it is sealed.
-      let pending = Buffer.alloc(0);
-      const sealChunk = (plain: Buffer, final: boolean) => {
-        const end = sealInto(key, plain, chunkAad(idBytes, index++, final), out, 0);
-        writeAll(this.io, fd, out.subarray(0, end), position);
-        position += end;
-      };
-      for await (const piece of source) {
-        hash.update(piece);
-        size += piece.length;
-        pending = pending.length === 0 ? Buffer.from(piece) : Buffer.concat([pending, piece]);
-        while (pending.length > ATTACHMENT_CHUNK_BYTES) {
-          sealChunk(pending.subarray(0, ATTACHMENT_CHUNK_BYTES), false);
-          pending = pending.subarray(ATTACHMENT_CHUNK_BYTES);
-        }
-      }
-      sealChunk(pending, true);
-      this.io.fdatasyncSync(fd);
+      for await (const piece of source) writer.append(piece);
     } catch (error) {
-      this.io.closeSync(fd);
-      removeQuietly(this.io, temp);
-      wipe(key);
+      writer.abort();
       throw ioError(error, 'storing an attachment');
     }
-    this.io.closeSync(fd);
-    this.io.renameSync(temp, file);
-    syncDirectory(this.io, this.dir);
-    const info: AttachmentInfo = { id, size, sha256: hash.digest(), contentType: meta.contentType, fileName: meta.fileName ?? null, createdAt: meta.createdAt };
+    const sealed = writer.finish();
+    const info: AttachmentInfo = { id: sealed.id, size: sealed.size, sha256: sealed.sha256, contentType: meta.contentType, fileName: meta.fileName ?? null, createdAt: meta.createdAt };
     try {
       await this.host.write((tx) =>
         tx.run('INSERT INTO attachments (id, file_key, size, sha256, content_type, file_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-          id,
-          key,
-          size,
+          sealed.id,
+          sealed.key,
+          sealed.size,
           info.sha256,
           info.contentType,
           info.fileName,
@@ -136,12 +107,17 @@ export class AttachmentStore {
         ]),
       );
     } catch (error) {
-      removeQuietly(this.io, file);
+      this.removeFile(sealed.id);
       throw error;
     } finally {
-      wipe(key);
+      wipe(sealed.key);
     }
     return info;
+  }
+
+  /** Removes a file that no row refers to (a finished writer whose commit failed or was abandoned). */
+  removeFile(id: string): void {
+    removeQuietly(this.io, this.fileOf(id));
   }
 
   info(id: string): AttachmentInfo | null {
@@ -193,6 +169,54 @@ export class AttachmentStore {
     }
   }
 
+  /**
+   * Up to `length` bytes of the plaintext from `offset` (fewer at the end),
+   * opening only the chunks that hold them.
+   */
+  readRange(id: string, offset: number, length: number): Buffer {
+    const file = this.fileOf(id);
+    const row = this.host.read((db) => db.get('SELECT file_key, size FROM attachments WHERE id = ?', [id]));
+    if (!row) throw new VaultError('not-found', 'No such attachment.');
+    const size = row.size as number;
+    const end = Math.min(size, offset + length);
+    if (offset >= end) return Buffer.alloc(0);
+    const key = Buffer.from(row.file_key as Uint8Array);
+    const corrupt = (why: string) => new VaultError('corrupt-attachment', `The attachment file is damaged: ${why}.`);
+    let fd: number;
+    try {
+      fd = this.io.openSync(file, 'r');
+    } catch {
+      wipe(key);
+      throw new VaultError('corrupt-attachment', 'The attachment file is missing.');
+    }
+    try {
+      const header = Buffer.alloc(HEADER_BYTES);
+      const idBytes = Buffer.from(id, 'hex');
+      if (this.io.readSync(fd, header, 0, HEADER_BYTES, 0) < HEADER_BYTES) throw corrupt('it is shorter than its header');
+      const chunkBytes = header.readUInt32LE(12);
+      if (header.toString('latin1', 0, 8) !== MAGIC || header.readUInt16LE(8) !== VERSION || chunkBytes === 0 || chunkBytes > 16 * 1024 * 1024 || !header.subarray(16, 32).equals(idBytes)) {
+        throw corrupt('its header does not match');
+      }
+      const frames = Math.max(1, Math.ceil(size / chunkBytes));
+      const frameBytes = chunkBytes + SEAL_OVERHEAD;
+      const frame = Buffer.allocUnsafe(frameBytes);
+      const parts: Buffer[] = [];
+      for (let index = Math.floor(offset / chunkBytes); index * chunkBytes < end; index++) {
+        const plainLength = Math.min(chunkBytes, size - index * chunkBytes);
+        const length = plainLength + SEAL_OVERHEAD;
+        if (this.io.readSync(fd, frame, 0, length, HEADER_BYTES + index * frameBytes) < length) throw corrupt('it ends early');
+        const plain = open(key, frame.subarray(0, length), chunkAad(idBytes, index, index === frames - 1));
+        if (!plain) throw corrupt(`chunk ${index} failed authentication (changed, moved or cut off)`);
+        const from = Math.max(0, offset - index * chunkBytes);
+        parts.push(plain.subarray(from, Math.min(plain.length, end - index * chunkBytes)));
+      }
+      return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    } finally {
+      this.io.closeSync(fd);
+      wipe(key);
+    }
+  }
+
   /** A Node stream of the plaintext (for piping to a file or an HTTP response). */
   createReadStream(id: string): Readable {
     return Readable.from(this.chunks(id), { objectMode: false });
@@ -220,7 +244,10 @@ export class AttachmentStore {
     syncDirectory(this.io, this.dir);
   }
 
-  /** Deletes files that no database row refers to (left by a crash between file and commit). */
+  /**
+   * Deletes files that no database row refers to (left by a crash between
+   * file and commit, or drafts never sent). Run before any writer starts.
+   */
   sweep(): number {
     let names: string[];
     try {
@@ -237,5 +264,111 @@ export class AttachmentStore {
       removed++;
     }
     return removed;
+  }
+}
+
+/**
+ * One attachment file being sealed, piece by piece, into <id>.tmp. Holds at
+ * most one chunk plus one incoming piece: a chunk is sealed only once more
+ * data follows it, so the last chunk is known when it is sealed.
+ */
+export class AttachmentWriter {
+  private readonly key = randomBytes(KEY_BYTES);
+  private readonly idBytes: Buffer;
+  private readonly hash = createHash('sha256');
+  private readonly out = Buffer.allocUnsafe(ATTACHMENT_CHUNK_BYTES + SEAL_OVERHEAD);
+  private readonly temp: string;
+  private fd: number | null;
+  private pending = Buffer.allocUnsafe(ATTACHMENT_CHUNK_BYTES);
+  private pendingLength = 0;
+  private position = HEADER_BYTES;
+  private index = 0;
+  private size = 0;
+
+  constructor(
+    private readonly io: VaultFs,
+    private readonly dir: string,
+    private readonly file: string,
+    readonly id: string,
+  ) {
+    this.idBytes = Buffer.from(id, 'hex');
+    this.temp = `${file}.tmp`;
+    this.fd = io.openSync(this.temp, 'w', 0o600);
+    try {
+      const header = Buffer.alloc(HEADER_BYTES);
+      header.write(MAGIC, 0, 'latin1');
+      header.writeUInt16LE(VERSION, 8);
+      header.writeUInt32LE(ATTACHMENT_CHUNK_BYTES, 12);
+      this.idBytes.copy(header, 16);
+      writeAll(io, this.fd, header, 0);
+    } catch (error) {
+      this.abort();
+      throw ioError(error, 'storing an attachment');
+    }
+  }
+
+  /** Plaintext bytes taken so far. */
+  get written(): number {
+    return this.size;
+  }
+
+  append(piece: Uint8Array): void {
+    if (this.fd === null) throw new VaultError('invalid-argument', 'This attachment file is already closed.');
+    try {
+      this.hash.update(piece);
+      this.size += piece.length;
+      let from = 0;
+      while (from < piece.length) {
+        if (this.pendingLength === ATTACHMENT_CHUNK_BYTES) {
+          this.seal(false);
+        }
+        const take = Math.min(piece.length - from, ATTACHMENT_CHUNK_BYTES - this.pendingLength);
+        this.pending.set(piece.subarray(from, from + take), this.pendingLength);
+        this.pendingLength += take;
+        from += take;
+      }
+    } catch (error) {
+      this.abort();
+      throw ioError(error, 'storing an attachment');
+    }
+  }
+
+  /** Seals the last chunk, flushes, and moves the file into place; the caller records (then wipes) the key. */
+  finish(): { id: string; key: Buffer; size: number; sha256: Uint8Array } {
+    if (this.fd === null) throw new VaultError('invalid-argument', 'This attachment file is already closed.');
+    try {
+      this.seal(true);
+      this.io.fdatasyncSync(this.fd);
+      this.io.closeSync(this.fd);
+      this.fd = null;
+      this.io.renameSync(this.temp, this.file);
+      syncDirectory(this.io, this.dir);
+    } catch (error) {
+      this.abort();
+      throw ioError(error, 'storing an attachment');
+    }
+    return { id: this.id, key: this.key, size: this.size, sha256: this.hash.digest() };
+  }
+
+  /** Drops the partial file and the key. Safe to call more than once. */
+  abort(): void {
+    if (this.fd !== null) {
+      try {
+        this.io.closeSync(this.fd);
+      } catch {
+        // Already gone; the file is removed below either way.
+      }
+      this.fd = null;
+    }
+    removeQuietly(this.io, this.temp);
+    wipe(this.key);
+    this.pending.fill(0);
+  }
+
+  private seal(final: boolean): void {
+    const end = sealInto(this.key, this.pending.subarray(0, this.pendingLength), chunkAad(this.idBytes, this.index++, final), this.out, 0);
+    writeAll(this.io, this.fd as number, this.out.subarray(0, end), this.position);
+    this.position += end;
+    this.pendingLength = 0;
   }
 }

@@ -1,4 +1,4 @@
-import type { SqlReader, SqlWriter } from '../sqlite';
+import type { Row, SqlReader, SqlWriter } from '../sqlite';
 import type { SqlParams } from '../sql-value';
 import { int, intOrNull, placeholders, text, textOrNull } from './row';
 
@@ -33,6 +33,35 @@ export interface MessageAttachment {
   contentType: string;
   fileName: string | null;
   size: number;
+  /** 'uploading' | 'downloading' | 'ready' | 'failed' (schema 006). */
+  state: string;
+  transferred: number;
+  error: string | null;
+  thumbnail: Uint8Array | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  voiceNote: boolean;
+}
+
+/** The attachment columns a message view needs (joined as `a`). */
+export const ATTACHMENT_VIEW_COLUMNS = 'a.id, a.content_type, a.file_name, a.size, a.state, a.transferred, a.error, a.thumbnail, a.width, a.height, a.duration_ms, a.voice_note';
+
+export function attachmentFromRow(row: Row): MessageAttachment {
+  return {
+    id: text(row, 'id'),
+    contentType: text(row, 'content_type'),
+    fileName: textOrNull(row, 'file_name'),
+    size: int(row, 'size'),
+    state: text(row, 'state'),
+    transferred: int(row, 'transferred'),
+    error: textOrNull(row, 'error'),
+    thumbnail: row.thumbnail instanceof Uint8Array && row.thumbnail.length > 0 ? row.thumbnail : null,
+    width: intOrNull(row, 'width'),
+    height: intOrNull(row, 'height'),
+    durationMs: intOrNull(row, 'duration_ms'),
+    voiceNote: int(row, 'voice_note') === 1,
+  };
 }
 
 export interface Message {
@@ -123,11 +152,11 @@ function withDetails(db: SqlReader, page: ReturnType<typeof fromJson>): Message[
   }
   if (a.length > 0) {
     for (const row of db.all(
-      `SELECT ma.message_id, a.id, a.content_type, a.file_name, a.size FROM message_attachments ma JOIN attachments a ON a.id = ma.attachment_id
+      `SELECT ma.message_id, ${ATTACHMENT_VIEW_COLUMNS} FROM message_attachments ma JOIN attachments a ON a.id = ma.attachment_id
        WHERE ma.message_id IN (${placeholders(a.length)}) ORDER BY ma.message_id, ma.position`,
       a,
     )) {
-      byId.get(int(row, 'message_id'))?.attachments.push({ id: text(row, 'id'), contentType: text(row, 'content_type'), fileName: textOrNull(row, 'file_name'), size: int(row, 'size') });
+      byId.get(int(row, 'message_id'))?.attachments.push(attachmentFromRow(row));
     }
   }
   return page.messages;

@@ -1,0 +1,120 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { DeviceCredentials } from '../transport/relay-connection';
+
+/**
+ * The relay's attachment byte API (docs/wire-protocol.md, "Attachments
+ * (HTTP)"): PUT and GET /v1/attachments/<id>, HTTP Basic with the device's
+ * credentials. Bodies stream both ways; nothing is buffered whole.
+ */
+
+/** Why a transfer with the relay failed; `status` is the HTTP status (0: no answer). */
+export class BlobTransferError extends Error {
+  override readonly name = 'BlobTransferError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The relay's HTTP origin for its WebSocket URL (ws → http, wss → https). */
+export function httpOrigin(relayUrl: string): URL {
+  const url = new URL(relayUrl);
+  url.protocol = url.protocol === 'wss:' || url.protocol === 'https:' ? 'https:' : 'http:';
+  url.pathname = '/';
+  url.search = '';
+  url.hash = '';
+  return url;
+}
+
+function authorization(credentials: DeviceCredentials): string {
+  const secret = Buffer.from(credentials.authSecret).toString('base64url');
+  return `Basic ${Buffer.from(`${credentials.username}.${credentials.deviceId}:${secret}`).toString('base64')}`;
+}
+
+function blobUrl(relayUrl: string, blobId: string): URL {
+  return new URL(`/v1/attachments/${encodeURIComponent(blobId)}`, httpOrigin(relayUrl));
+}
+
+function requestFor(url: URL) {
+  return url.protocol === 'https:' ? https.request : http.request;
+}
+
+async function errorOf(res: IncomingMessage, what: string): Promise<BlobTransferError> {
+  let text = '';
+  try {
+    for await (const piece of res) {
+      text += (piece as Buffer).toString('utf8');
+      if (text.length > 4096) break;
+    }
+  } catch {
+    // The body is only for the error message.
+  }
+  let detail = '';
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && 'message' in parsed && typeof parsed.message === 'string') detail = parsed.message;
+  } catch {
+    detail = '';
+  }
+  const status = res.statusCode ?? 0;
+  if (status === 404) return new BlobTransferError(404, `The relay no longer has this file (${what}).`);
+  if (status === 413) return new BlobTransferError(413, 'The file is larger than the relay accepts.');
+  return new BlobTransferError(status, `The relay refused the ${what} (${status}${detail ? `: ${detail}` : ''}).`);
+}
+
+/** Uploads exactly `size` bytes from `body` to a blob reserved with create_attachment. */
+export async function uploadBlob(relayUrl: string, credentials: DeviceCredentials, blobId: string, size: number, body: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<void> {
+  const url = blobUrl(relayUrl, blobId);
+  const req = requestFor(url)(url, {
+    method: 'PUT',
+    headers: { authorization: authorization(credentials), 'content-type': 'application/octet-stream', 'content-length': String(size) },
+    signal,
+  });
+  const answered = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  // An early answer (413, 404) ends the upload: the relay stops reading.
+  const sent = pipeline(Readable.from(body, { objectMode: false }), req).catch((error: unknown) => error);
+  let res: IncomingMessage;
+  try {
+    res = await answered;
+  } catch (error) {
+    throw new BlobTransferError(0, networkMessage(error, 'upload'));
+  }
+  if (res.statusCode === 204) {
+    res.resume();
+    const outcome = await sent;
+    if (outcome instanceof Error) throw new BlobTransferError(0, networkMessage(outcome, 'upload'));
+    return;
+  }
+  const error = await errorOf(res, 'upload');
+  req.destroy();
+  await sent;
+  throw error;
+}
+
+/** Starts a download; resolves with the response body (a byte stream of the declared length). */
+export async function downloadBlob(relayUrl: string, credentials: DeviceCredentials, blobId: string, signal?: AbortSignal): Promise<IncomingMessage> {
+  const url = blobUrl(relayUrl, blobId);
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = requestFor(url)(url, { method: 'GET', headers: { authorization: authorization(credentials) }, signal });
+    req.once('response', resolve);
+    req.once('error', (error) => reject(new BlobTransferError(0, networkMessage(error, 'download'))));
+    req.end();
+  });
+  if (res.statusCode !== 200) throw await errorOf(res, 'download');
+  return res;
+}
+
+export function networkMessage(error: unknown, what: 'upload' | 'download'): string {
+  const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `Could not reach the relay for the ${what}. Check the connection and try again.`;
+  if (code === 'ABORT_ERR') return `The ${what} was stopped.`;
+  return `The ${what} broke off. Try again.`;
+}

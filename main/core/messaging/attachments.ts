@@ -1,0 +1,472 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { HearthError, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type AttachmentDraft, type Message } from '../../../shared/api';
+import type { AttachmentPointer } from '../../../shared/proto/gen/hearth/v1/content_pb';
+import type { DeviceCredentials } from '../transport/relay-connection';
+import { attachmentRows, messages, outbox, type SqlWriter } from '../vault';
+import { wipe } from '../vault/crypto';
+import type { MessageAttachment as StoredAttachment } from '../vault/queries/messages';
+import { AttachmentIntegrityError, decryptAttachment, encryptAttachment, encryptedSize, newRemoteKey, REMOTE_KEY_BYTES } from './attachment-cipher';
+import { AttachmentDrafts } from './attachment-drafts';
+import { BlobTransferError, downloadBlob, networkMessage, uploadBlob } from './attachment-http';
+import { encodeDataWithAttachments, hex, newMessageId, QUOTE_TEXT_LENGTH } from './content';
+import type { MessagingContext } from './context';
+import { requireConversation, requireMessage } from './conversations';
+import type { Outbox } from './outbox';
+import { messageView } from './views';
+
+/** What a person reads when a download does not match what the message promised. */
+export const TAMPERED_ERROR = 'The file did not match its fingerprint; it may have been tampered with. Try again.';
+/** Progress events at most this often per attachment, or every PROGRESS_STEP of its size. */
+const PROGRESS_INTERVAL_MS = 250;
+const PROGRESS_STEP = 0.05;
+const BLOB_ID = /^[A-Za-z0-9_-]{22}$/;
+const DIGEST_BYTES = 32;
+
+export interface AttachmentsOptions {
+  readonly credentials: DeviceCredentials;
+  readonly relayUrl: () => string;
+}
+
+type Job = { kind: 'upload'; messageId: number } | { kind: 'download'; attachmentId: string };
+const jobKey = (job: Job) => (job.kind === 'upload' ? `up:${job.messageId}` : `down:${job.attachmentId}`);
+
+/**
+ * Attachments in messages (docs/messaging.md, "Attachments"): drafts coming
+ * in from the renderer, messages that wait for their uploads, downloads of
+ * what arrives, reads of stored files, and retries. Transfers run one at a
+ * time in the background, resume after a restart, and report progress as
+ * messages.onDidUpdate.
+ */
+export class Attachments {
+  readonly drafts: AttachmentDrafts;
+  private readonly queue: Job[] = [];
+  private readonly queued = new Set<string>();
+  private running: Promise<void> | null = null;
+  private readonly abort = new AbortController();
+  private closed = false;
+
+  constructor(
+    private readonly ctx: MessagingContext,
+    private readonly sends: Outbox,
+    private readonly options: AttachmentsOptions,
+  ) {
+    this.drafts = new AttachmentDrafts(ctx.vault.attachments);
+  }
+
+  // ------------------------------------------------------------- drafts
+
+  createDraft(meta: AttachmentDraft): string {
+    if (meta.size > MAX_ATTACHMENT_BYTES) throw new HearthError('invalid-arguments', 'Files up to 100 MB can be sent.');
+    if (meta.thumbnail && Buffer.from(meta.thumbnail, 'base64').length > MAX_THUMBNAIL_BYTES) throw new HearthError('invalid-arguments', 'The preview is too large.');
+    return this.drafts.create(meta);
+  }
+
+  appendDraft(draftId: string, data: Uint8Array): number {
+    return this.drafts.append(draftId, data);
+  }
+
+  discardDraft(draftId: string): void {
+    this.drafts.discard(draftId);
+  }
+
+  // ------------------------------------------------------------ sending
+
+  /**
+   * Stores the message as 'pending' with its attachments 'uploading' in one
+   * durable commit; the uploads follow in the background, and the message
+   * goes into the outbox once every file is on the relay.
+   */
+  async send(conversationId: string, body: string, draftIds: readonly string[], replyTo?: string): Promise<Message> {
+    const conversation = requireConversation(this.ctx, conversationId);
+    const quoted = replyTo === undefined ? null : requireMessage(this.ctx, replyTo);
+    if (quoted && (quoted.conversationId !== conversationId || quoted.kind !== 'text' || quoted.deleted)) throw new HearthError('invalid-arguments', 'A reply must quote a message of the same conversation.');
+    if (conversation.type !== 'direct' || !conversation.contactId) throw new HearthError('invalid-arguments', 'Group conversations are not supported yet.');
+    if (conversation.sendingHeld) throw new HearthError('untrusted-identity', `The safety number with ${conversation.contactId} changed. Review it and accept the change before sending.`);
+    this.drafts.check(draftIds);
+    const sealed = this.drafts.take(draftIds);
+    const uid = hex(newMessageId());
+    const now = this.ctx.now();
+    let messageId = 0;
+    try {
+      await this.ctx.vault.write((tx) => {
+        for (const d of sealed) {
+          attachmentRows.insertOutgoing(tx, {
+            id: d.id,
+            fileKey: d.key,
+            size: d.size,
+            sha256: d.sha256,
+            createdAt: now,
+            contentType: d.meta.contentType,
+            fileName: d.meta.fileName,
+            thumbnail: d.meta.thumbnail ? Buffer.from(d.meta.thumbnail, 'base64') : null,
+            width: d.meta.width ?? null,
+            height: d.meta.height ?? null,
+            durationMs: d.meta.durationMs ?? null,
+            voiceNote: d.meta.voiceNote ?? false,
+          });
+        }
+        messageId = messages.insertMessage(tx, {
+          uid,
+          conversationId,
+          authorId: null,
+          direction: 'outgoing',
+          body,
+          status: 'pending',
+          sentAt: now,
+          receivedAt: now,
+          replyToUid: quoted?.id ?? null,
+          attachmentIds: sealed.map((d) => d.id),
+        });
+      });
+    } catch (error) {
+      for (const d of sealed) this.ctx.vault.attachments.removeFile(d.id);
+      throw error;
+    } finally {
+      for (const d of sealed) wipe(d.key);
+    }
+    const message = this.view(uid);
+    this.ctx.events.emit('messages.onDidAdd', { message });
+    if (this.ctx.events.wanted) this.ctx.events.emit('conversations.onDidUpdate', { conversation: requireConversation(this.ctx, conversationId) });
+    this.enqueue({ kind: 'upload', messageId });
+    return message;
+  }
+
+  /** Sends a file from disk (the CLI, the benchmark): streamed into a draft, then sent like any other. */
+  async sendFile(conversationId: string, file: string, options: { caption?: string; contentType?: string } = {}): Promise<Message> {
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) throw new HearthError('not-found', 'No such file.');
+    if (info.size === 0) throw new HearthError('invalid-arguments', 'The file is empty.');
+    const draftId = this.createDraft({ fileName: path.basename(file).slice(0, 255) || 'file', contentType: options.contentType ?? contentTypeOf(file), size: info.size });
+    try {
+      for await (const piece of createReadStream(file, { highWaterMark: 512 * 1024 })) this.appendDraft(draftId, piece as Buffer);
+    } catch (error) {
+      this.discardDraft(draftId);
+      throw error instanceof HearthError ? error : new HearthError('unavailable', 'The file could not be read.');
+    }
+    return this.send(conversationId, options.caption ?? '', [draftId]);
+  }
+
+  // ------------------------------------------------------------ reading
+
+  /** A piece of a stored attachment's plaintext. */
+  read(attachmentId: string, offset: number, length: number): { data: Buffer; size: number } {
+    const row = this.requireReady(attachmentId);
+    return { data: this.ctx.vault.attachments.readRange(attachmentId, offset, length), size: row.size };
+  }
+
+  /** The whole plaintext as chunks (the CLI's `save`). */
+  chunks(attachmentId: string): AsyncGenerator<Buffer> {
+    this.requireReady(attachmentId);
+    return this.ctx.vault.attachments.chunks(attachmentId);
+  }
+
+  private requireReady(attachmentId: string): attachmentRows.AttachmentRow {
+    const row = this.ctx.vault.read((db) => attachmentRows.getAttachment(db, attachmentId));
+    if (!row) throw new HearthError('not-found', 'No such attachment.');
+    if (row.state !== 'ready' || !row.stored) throw new HearthError('unavailable', row.state === 'failed' ? (row.error ?? 'The transfer failed.') : 'The file is not here yet.');
+    return row;
+  }
+
+  // ------------------------------------------------------------ retries
+
+  /** Tries a failed upload or download again; resolves with the message holding it. */
+  async retry(attachmentId: string): Promise<Message> {
+    const row = this.ctx.vault.read((db) => attachmentRows.getAttachment(db, attachmentId));
+    if (!row) throw new HearthError('not-found', 'No such attachment.');
+    if (row.state === 'failed') await this.restart(row);
+    return this.view(row.messageUid);
+  }
+
+  /** messages.retry for a message whose uploads failed: they start again. */
+  async retryUploads(messageUid: string): Promise<Message | null> {
+    const message = requireMessage(this.ctx, messageUid);
+    const rows = this.ctx.vault.read((db) => attachmentRows.attachmentsOfMessage(db, message.seq));
+    const failed = rows.filter((r) => r.state === 'failed');
+    if (message.direction !== 'outgoing' || failed.length === 0) return null;
+    for (const row of failed) await this.restart(row);
+    return this.view(messageUid);
+  }
+
+  private async restart(row: attachmentRows.AttachmentRow): Promise<void> {
+    const upload = row.direction === 'outgoing';
+    await this.ctx.vault.write((tx) => {
+      attachmentRows.restartTransfer(tx, row.id, upload ? 'uploading' : 'downloading');
+      if (upload) messages.setMessageStatus(tx, row.messageUid, 'pending');
+    });
+    this.emitUpdate(row.messageUid);
+    this.enqueue(upload ? { kind: 'upload', messageId: row.messageId } : { kind: 'download', attachmentId: row.id });
+  }
+
+  // ---------------------------------------------------------- receiving
+
+  /** Picks up every transfer left to do (after unlock, and after the receiver stored new attachments). */
+  resume(): void {
+    const { transfers, unsent } = this.ctx.vault.read((db) => ({ transfers: attachmentRows.attachmentsInTransfer(db), unsent: attachmentRows.uploadedButUnsent(db) }));
+    for (const row of transfers) this.enqueue(row.direction === 'outgoing' ? { kind: 'upload', messageId: row.messageId } : { kind: 'download', attachmentId: row.id });
+    for (const messageId of unsent) this.enqueue({ kind: 'upload', messageId });
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Stops transfers (they resume at the next unlock) and discards unsent drafts. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
+    this.queued.clear();
+    this.abort.abort();
+    await this.idle();
+    this.drafts.discardAll();
+  }
+
+  private enqueue(job: Job): void {
+    if (this.closed) return;
+    const key = jobKey(job);
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    this.queue.push(job);
+    this.running ??= this.pump().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async pump(): Promise<void> {
+    for (let job = this.queue.shift(); job && !this.closed; job = this.queue.shift()) {
+      try {
+        if (job.kind === 'upload') await this.upload(job.messageId);
+        else await this.download(job.attachmentId);
+      } catch {
+        // Each job records its own failure on its rows; a locked vault (closing) ends the loop.
+      } finally {
+        this.queued.delete(jobKey(job));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ uploads
+
+  private async upload(messageId: number): Promise<void> {
+    const rows = this.ctx.vault.read((db) => attachmentRows.attachmentsOfMessage(db, messageId));
+    const first = rows[0];
+    if (!first || first.direction !== 'outgoing') return;
+    const stored = requireMessage(this.ctx, first.messageUid);
+    if (stored.status !== 'pending') return;
+    const conversation = requireConversation(this.ctx, stored.conversationId);
+    const recipient = conversation.contactId;
+    if (!recipient) return;
+    for (const row of rows) {
+      if (row.state !== 'uploading') continue;
+      try {
+        await this.uploadOne(row, recipient);
+      } catch (error) {
+        if (this.closed) return;
+        const reason = error instanceof HearthError ? error.message : error instanceof BlobTransferError ? error.message : networkMessage(error, 'upload');
+        await this.ctx.vault.write((tx) => {
+          attachmentRows.markFailed(tx, row.id, reason);
+          messages.setMessageStatus(tx, row.messageUid, 'failed');
+        });
+        this.emitUpdate(row.messageUid);
+        return;
+      }
+    }
+    await this.enqueueMessage(messageId);
+  }
+
+  private async uploadOne(row: attachmentRows.AttachmentRow, recipient: string): Promise<void> {
+    const { connection } = this.ctx;
+    while (!connection.isOnline) {
+      if (this.closed) throw new HearthError('unavailable', 'Stopped.');
+      await connection.whenOnline(60_000).catch(() => undefined);
+    }
+    // The relay lets exactly these devices fetch the blob and deletes it after the last of them did.
+    const found = await connection.request('lookup', { target: { case: 'username', value: recipient } });
+    const recipients = found.devices.map((d) => ({ username: recipient, deviceId: d.deviceId }));
+    const size = encryptedSize(row.size);
+    const created = await connection.request('createAttachment', { size: BigInt(size), recipients });
+    const key = newRemoteKey();
+    const progress = this.progress(row);
+    const encrypted = encryptAttachment(counted(this.ctx.vault.attachments.chunks(row.id), progress), key, row.size);
+    await uploadBlob(this.options.relayUrl(), this.options.credentials, created.attachmentId, size, encrypted.stream, this.abort.signal);
+    await this.ctx.vault.write((tx) => attachmentRows.markUploaded(tx, row.id, created.attachmentId, key, encrypted.digest()));
+    this.emitUpdate(row.messageUid);
+  }
+
+  /** Every file is on the relay: the DataMessage with their pointers goes into the outbox (once). */
+  private async enqueueMessage(messageId: number): Promise<void> {
+    const rows = this.ctx.vault.read((db) => attachmentRows.attachmentsOfMessage(db, messageId));
+    if (rows.some((r) => r.state !== 'ready')) return;
+    const first = rows[0];
+    if (!first) return;
+    const message = requireMessage(this.ctx, first.messageUid);
+    const conversation = requireConversation(this.ctx, message.conversationId);
+    const recipient = conversation.contactId;
+    if (!recipient || message.status !== 'pending') return;
+    const quoted = message.replyTo ? this.ctx.vault.read((db) => messageView(db, message.replyTo ?? '')) : null;
+    const quote = quoted ? { id: Buffer.from(quoted.id, 'hex'), author: quoted.authorId ?? this.ctx.self.name, text: (quoted.body ?? '').slice(0, QUOTE_TEXT_LENGTH) } : undefined;
+    const payload = encodeDataWithAttachments(Buffer.from(message.id, 'hex'), message.body ?? '', message.sentAt, rows.map(pointerOf), quote);
+    const now = this.ctx.now();
+    const queued = await this.ctx.vault.write((tx) => {
+      if (tx.get('SELECT 1 AS x FROM outbox WHERE message_id = ?', [messageId])) return false;
+      outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId, recipient, payload, nextAttemptAt: now, createdAt: now });
+      return true;
+    });
+    if (queued) this.sends.kick();
+  }
+
+  // ---------------------------------------------------------- downloads
+
+  private async download(attachmentId: string): Promise<void> {
+    const row = this.ctx.vault.read((db) => attachmentRows.getAttachment(db, attachmentId));
+    if (!row || row.state !== 'downloading' || !row.blobId || !row.remoteKey || !row.digest) return;
+    const store = this.ctx.vault.attachments;
+    const writer = store.createWriter(row.id);
+    let finished: { key: Buffer; sha256: Uint8Array } | null = null;
+    try {
+      const body = await downloadBlob(this.options.relayUrl(), this.options.credentials, row.blobId, this.abort.signal);
+      try {
+        for await (const plain of decryptAttachment(counted(body, this.progress(row)), row.remoteKey, row.size, row.digest)) writer.append(plain);
+      } finally {
+        body.destroy();
+      }
+      finished = writer.finish();
+      const sealed = finished;
+      await this.ctx.vault.write((tx) => attachmentRows.markDownloaded(tx, row.id, sealed.key, sealed.sha256));
+    } catch (error) {
+      writer.abort();
+      if (finished) store.removeFile(row.id);
+      if (this.closed) return;
+      const reason =
+        error instanceof AttachmentIntegrityError ? TAMPERED_ERROR : error instanceof BlobTransferError ? error.message : error instanceof HearthError ? error.message : networkMessage(error, 'download');
+      await this.ctx.vault.write((tx) => attachmentRows.markFailed(tx, row.id, reason));
+    } finally {
+      if (finished) wipe(finished.key);
+    }
+    this.emitUpdate(row.messageUid);
+  }
+
+  // ------------------------------------------------------------- events
+
+  private view(uid: string): Message {
+    const view = this.ctx.vault.read((db) => messageView(db, uid));
+    if (!view) throw new HearthError('not-found', 'No such message.');
+    return view;
+  }
+
+  private emitUpdate(uid: string, live?: { attachmentId: string; transferred: number }): void {
+    if (!this.ctx.events.wanted) return;
+    const view = this.ctx.vault.read((db) => messageView(db, uid));
+    if (!view) return;
+    if (live) view.attachments = view.attachments?.map((a) => (a.id === live.attachmentId ? { ...a, transferred: Math.min(a.size, live.transferred) } : a));
+    this.ctx.events.emit('messages.onDidUpdate', { message: view });
+  }
+
+  /** A progress callback for one transfer: emits every PROGRESS_STEP of the size or PROGRESS_INTERVAL_MS, whichever comes first. */
+  private progress(row: attachmentRows.AttachmentRow): (plainBytes: number) => void {
+    let lastAt = this.ctx.now();
+    let lastBytes = 0;
+    const step = Math.max(1, Math.floor(row.size * PROGRESS_STEP));
+    return (bytes) => {
+      const now = this.ctx.now();
+      if (bytes - lastBytes < step && now - lastAt < PROGRESS_INTERVAL_MS) return;
+      lastAt = now;
+      lastBytes = bytes;
+      this.emitUpdate(row.messageUid, { attachmentId: row.id, transferred: bytes });
+    };
+  }
+}
+
+/** Passes pieces through, reporting the running total. */
+async function* counted<T extends Uint8Array>(source: AsyncIterable<T>, report: (total: number) => void): AsyncGenerator<T> {
+  let total = 0;
+  for await (const piece of source) {
+    total += piece.length;
+    report(total);
+    yield piece;
+  }
+}
+
+function pointerOf(row: attachmentRows.AttachmentRow) {
+  return {
+    blobId: row.blobId ?? '',
+    key: row.remoteKey ?? new Uint8Array(),
+    digest: row.digest ?? new Uint8Array(),
+    size: BigInt(row.size),
+    contentType: row.contentType,
+    fileName: row.fileName ?? '',
+    thumbnail: row.thumbnail ?? new Uint8Array(),
+    width: row.width ?? 0,
+    height: row.height ?? 0,
+    durationMs: row.durationMs ?? 0,
+    voiceNote: row.voiceNote,
+  };
+}
+
+/**
+ * Records the attachments of a received message (inside the receiver's
+ * transaction) as 'downloading'; a pointer that cannot be used is stored
+ * 'failed' with the reason, so the message still shows what was sent.
+ * Returns them for the message's view.
+ */
+export function storeIncomingAttachments(tx: SqlWriter, messageId: number, pointers: readonly AttachmentPointer[], now: number): StoredAttachment[] {
+  const ids: string[] = [];
+  for (const p of pointers) {
+    const id = hex(newMessageId());
+    const size = Number(p.size);
+    const details = {
+      contentType: p.contentType.slice(0, 255) || 'application/octet-stream',
+      fileName: p.fileName.slice(0, 255) || null,
+      thumbnail: p.thumbnail.length > 0 && p.thumbnail.length <= MAX_THUMBNAIL_BYTES ? p.thumbnail : null,
+      width: p.width > 0 ? p.width : null,
+      height: p.height > 0 ? p.height : null,
+      durationMs: p.durationMs > 0 ? p.durationMs : null,
+      voiceNote: p.voiceNote,
+    };
+    const usable = BLOB_ID.test(p.blobId) && p.key.length === REMOTE_KEY_BYTES && p.digest.length === DIGEST_BYTES;
+    attachmentRows.insertIncoming(tx, { id, size: Number.isSafeInteger(size) ? size : 0, blobId: p.blobId, remoteKey: p.key, digest: p.digest, createdAt: now, ...details });
+    if (!usable) attachmentRows.markFailed(tx, id, 'This attachment could not be read; ask the sender to send it again.');
+    else if (size > MAX_ATTACHMENT_BYTES) attachmentRows.markFailed(tx, id, 'This file is larger than 100 MB and was not downloaded.');
+    ids.push(id);
+  }
+  attachmentRows.linkToMessage(tx, messageId, ids);
+  return attachmentRows.attachmentsOfMessage(tx, messageId).map((r) => ({
+    id: r.id,
+    contentType: r.contentType,
+    fileName: r.fileName,
+    size: r.size,
+    state: r.state,
+    transferred: r.transferred,
+    error: r.error,
+    thumbnail: r.thumbnail,
+    width: r.width,
+    height: r.height,
+    durationMs: r.durationMs,
+    voiceNote: r.voiceNote,
+  }));
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+  '.mp3': 'audio/mpeg',
+  '.ogg': 'audio/ogg',
+  '.m4a': 'audio/mp4',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.zip': 'application/zip',
+};
+
+function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}

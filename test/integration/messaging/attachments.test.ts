@@ -1,0 +1,186 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir, readFile, open as openFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../../shared/api';
+import { TAMPERED_ERROR } from '../../../main/core/messaging/attachments';
+import { dm, eventually, useRelayAndProfiles, type TestProfile } from './harness';
+
+/**
+ * Attachments end to end against a real relay process: drafts, upload,
+ * automatic download, verification, the relay forgetting the blob, a
+ * tampered blob refused and retried, and no plaintext at rest.
+ */
+
+const fixture = useRelayAndProfiles('hearth-attachments-');
+
+const relayBlobs = () => readdir(path.join(fixture.relay.dataDir, 'attachments')).catch(() => [] as string[]);
+const storeFiles = (p: TestProfile) => readdir(path.join(p.dir, 'attachments')).catch(() => [] as string[]);
+
+/** Every file under `dir`, recursively. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
+    else out.push(full);
+  }
+  return out;
+}
+
+/** The whole plaintext of a ready attachment, read the way the renderer does (attachments.read pieces). */
+function readAll(p: TestProfile, attachmentId: string): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const { data, size } = p.client.attachments.read(attachmentId, offset, 512 * 1024);
+    parts.push(data);
+    offset += data.length;
+    if (offset >= size || data.length === 0) break;
+  }
+  return Buffer.concat(parts);
+}
+
+function firstAttachment(m: Message) {
+  const a = m.attachments?.[0];
+  if (!a) throw new Error('no attachment');
+  return a;
+}
+
+async function lastIncoming(p: TestProfile, from: string): Promise<Message> {
+  return eventually(() => {
+    const list = p.client.messagePage(dm(from)).messages.filter((m) => m.direction === 'incoming');
+    const m = list[list.length - 1];
+    if (!m) throw new Error('nothing yet');
+    return m;
+  });
+}
+
+describe('attachments', () => {
+  it('a file handed over in pieces arrives, verified and sealed; the relay deletes the blob after the fetch; no plaintext at rest', async () => {
+    const ada = await fixture.profile('attada');
+    const bo = await fixture.profile('attbo');
+    await ada.client.addContact('attbo');
+    await bo.client.addContact('attada');
+
+    const canary = Buffer.from(`canary-${randomBytes(8).toString('hex')}-`);
+    const file = Buffer.concat([canary, randomBytes(1_200_000), canary]);
+    const { draftId } = { draftId: ada.client.attachments.createDraft({ fileName: 'notes.bin', contentType: 'application/octet-stream', size: file.length, width: 10, height: 20 }) };
+    for (let at = 0; at < file.length; at += 512 * 1024) ada.client.attachments.appendDraft(draftId, file.subarray(at, at + 512 * 1024));
+
+    const progress: number[] = [];
+    const states = new Set<string>();
+    bo.client.events.on((event, payload) => {
+      if (event !== 'messages.onDidUpdate' && event !== 'messages.onDidAdd') return;
+      const a = (payload as { message: Message }).message.attachments?.[0];
+      if (a) {
+        states.add(a.state);
+        if (a.state === 'downloading') progress.push(a.transferred);
+      }
+    });
+
+    const sent = await ada.client.send(dm('attbo'), '', undefined, [draftId]);
+    expect(sent.status).toBe('pending');
+    expect(firstAttachment(sent)).toMatchObject({ fileName: 'notes.bin', size: file.length, state: 'uploading', width: 10, height: 20, error: null });
+    expect((await ada.client.waitUntilSent(sent.id)).status).toBe('sent');
+    expect(firstAttachment(ada.client.getMessage(sent.id)).state).toBe('ready');
+
+    const got = await lastIncoming(bo, 'attada');
+    expect(got.id).toBe(sent.id);
+    const incoming = await eventually(() => {
+      const a = firstAttachment(bo.client.getMessage(sent.id));
+      expect(a.state).toBe('ready');
+      return a;
+    });
+    expect(incoming).toMatchObject({ fileName: 'notes.bin', contentType: 'application/octet-stream', size: file.length, transferred: file.length, width: 10, height: 20, error: null });
+    expect(states).toContain('downloading');
+    // The event follows the commit (a read may see the new state a moment before).
+    await eventually(() => expect(states).toContain('ready'));
+    expect(progress.some((n) => n > 0 && n <= file.length)).toBe(true);
+    expect(readAll(bo, incoming.id).equals(file)).toBe(true);
+    // The sender keeps its own copy too.
+    expect(readAll(ada, firstAttachment(sent).id).equals(file)).toBe(true);
+    // One recipient device fetched it: the relay forgets it.
+    await eventually(async () => expect(await relayBlobs()).toEqual([]));
+    // The file name is searchable.
+    expect(bo.client.search('notes').map((h) => h.messageId)).toContain(sent.id);
+
+    await Promise.all([ada.client.close(), bo.client.close()]);
+    for (const p of [ada, bo]) {
+      for (const f of await filesUnder(p.dir)) {
+        const bytes = await readFile(f);
+        expect(bytes.includes(canary), `${path.relative(p.dir, f)} holds plaintext`).toBe(false);
+      }
+    }
+    await Promise.all([ada.reopen(), bo.reopen()]);
+    expect(readAll(bo, incoming.id).equals(file)).toBe(true);
+  });
+
+  it('a tampered blob is refused with a visible error and nothing stored; retry after the blob is restored succeeds', async () => {
+    const cy = await fixture.profile('attcy');
+    const di = await fixture.profile('attdi');
+    await cy.client.addContact('attdi');
+    await di.client.addContact('attcy');
+    await di.client.close();
+
+    // Large enough that the relay is still sending when the receiver gives up on the first chunk,
+    // so the broken download does not count as a fetch and the blob stays for the retry.
+    const size = 24 * 1024 * 1024;
+    const source = path.join(fixture.dir, 'tamper-source.bin');
+    await writeFile(source, randomBytes(size));
+    const expected = createHash('sha256').update(await readFile(source)).digest('hex');
+    const sent = await cy.client.sendFile(dm('attdi'), source, { caption: 'see attached' });
+    expect(sent.body).toBe('see attached');
+    await cy.client.waitUntilSent(sent.id, 60_000);
+    const [blob] = await relayBlobs();
+    if (!blob) throw new Error('no blob on the relay');
+    const blobFile = path.join(fixture.relay.dataDir, 'attachments', blob);
+    const flip = async () => {
+      const fd = await openFile(blobFile, 'r+');
+      const one = Buffer.alloc(1);
+      await fd.read(one, 0, 1, 1000);
+      one[0] = (one[0] ?? 0) ^ 0xff;
+      await fd.write(one, 0, 1, 1000);
+      await fd.close();
+    };
+    await flip();
+
+    await di.reopen();
+    await di.client.sync();
+    const failed = firstAttachment(di.client.getMessage(sent.id));
+    expect(failed).toMatchObject({ state: 'failed', error: TAMPERED_ERROR, transferred: 0 });
+    expect(() => di.client.attachments.read(failed.id, 0, 10)).toThrow(TAMPERED_ERROR);
+    // Nothing half-written stays: no sealed file, no temp file.
+    expect(await storeFiles(di)).toEqual([]);
+    expect(await relayBlobs()).toEqual([blob]);
+
+    await flip();
+    const retried = await di.client.attachments.retry(failed.id);
+    expect(firstAttachment(retried).state).toBe('downloading');
+    await di.client.settle();
+    const ready = firstAttachment(di.client.getMessage(sent.id));
+    expect(ready).toMatchObject({ state: 'ready', error: null, size });
+    const hash = createHash('sha256');
+    for await (const piece of di.client.attachments.chunks(ready.id)) hash.update(piece);
+    expect(hash.digest('hex')).toBe(expected);
+    await eventually(async () => expect(await relayBlobs()).toEqual([]));
+  });
+
+  it('drafts: refuse more than announced, must be complete to send, and are discarded at lock', async () => {
+    const ed = await fixture.profile('atted');
+    await ed.client.addContact('attada');
+    const draftId = ed.client.attachments.createDraft({ fileName: 'a.txt', contentType: 'text/plain', size: 10 });
+    ed.client.attachments.appendDraft(draftId, Buffer.from('hello'));
+    await expect(ed.client.send(dm('attada'), '', undefined, [draftId])).rejects.toMatchObject({ kind: 'invalid-arguments' });
+    expect(() => ed.client.attachments.appendDraft(draftId, Buffer.from('toolongtext'))).toThrow(/larger than/);
+    expect(() => ed.client.attachments.appendDraft(draftId, Buffer.from('x'))).toThrow(/No such draft/);
+
+    const kept = ed.client.attachments.createDraft({ fileName: 'b.txt', contentType: 'text/plain', size: 3 });
+    ed.client.attachments.appendDraft(kept, Buffer.from('abc'));
+    expect((await storeFiles(ed)).length).toBe(1);
+    await ed.client.close();
+    expect(await storeFiles(ed)).toEqual([]);
+    await ed.reopen();
+    expect(() => ed.client.attachments.appendDraft(kept, Buffer.from('x'))).toThrow(/No such draft/);
+  });
+});
