@@ -50,7 +50,7 @@ export function attachmentView(a: StoredAttachment): Attachment {
     durationMs: a.durationMs,
     thumbnail: thumbnail ? `data:${thumbnail.subarray(0, 4).equals(PNG_SIGNATURE) ? 'image/png' : 'image/jpeg'};base64,${thumbnail.toString('base64')}` : null,
     state,
-    transferred: Math.min(a.transferred, a.size),
+    transferred: state === 'ready' ? a.size : Math.min(a.transferred, a.size),
     error: a.error,
   };
 }

@@ -54,7 +54,7 @@ describe('typed queries', () => {
     });
     const m = vault.read((db) => messages.getMessageByUid(db, `${c}#1`));
     expect(m).toMatchObject({ status: 'delivered', expiresAt: 1_700_000_061_000, reactions: [{ reactorId: 'alice', emoji: '👍', reactedAt: 10 }] });
-    expect(m?.attachments).toEqual([{ id: stored.id, contentType: 'application/pdf', fileName: 'Quarterly-Report_2024.pdf', size: 13 }]);
+    expect(m?.attachments).toEqual([expect.objectContaining({ id: stored.id, contentType: 'application/pdf', fileName: 'Quarterly-Report_2024.pdf', size: 13 })]);
     expect(vault.read((db) => messages.nextExpiry(db))).toBe(1_700_000_061_000);
     expect(await vault.write((tx) => messages.deleteExpired(tx, 1_700_000_061_000))).toBe(1);
     expect(vault.read((db) => messages.getMessageByUid(db, `${c}#1`))).toBeNull();
