@@ -13,6 +13,7 @@ import { BlobTransferError, downloadBlob, networkMessage, uploadBlob } from './a
 import { encodeDataWithAttachments, hex, newMessageId, QUOTE_TEXT_LENGTH } from './content';
 import type { MessagingContext } from './context';
 import { requireConversation, requireMessage } from './conversations';
+import { timerSeconds } from './disappearing';
 import type { Outbox } from './outbox';
 import { messageView } from './views';
 
@@ -88,6 +89,9 @@ export class Attachments {
     const sealed = this.drafts.take(draftIds);
     const uid = hex(newMessageId());
     const now = this.ctx.now();
+    // As for text: the clock of a disappearing message starts when it is sent.
+    const expiresInMs = conversation.expireTimerMs ?? null;
+    const expiresAt = expiresInMs === null ? null : now + expiresInMs;
     let messageId = 0;
     try {
       await this.ctx.vault.write((tx) => {
@@ -117,6 +121,8 @@ export class Attachments {
           sentAt: now,
           receivedAt: now,
           replyToUid: quoted?.id ?? null,
+          expiresInMs,
+          expiresAt,
           attachmentIds: sealed.map((d) => d.id),
         });
       });
@@ -127,6 +133,7 @@ export class Attachments {
       for (const d of sealed) wipe(d.key);
     }
     const message = this.view(uid);
+    if (expiresAt !== null) this.ctx.expiry.rearm();
     this.ctx.events.emit('messages.onDidAdd', { message });
     if (this.ctx.events.wanted) this.ctx.events.emit('conversations.onDidUpdate', { conversation: requireConversation(this.ctx, conversationId) });
     this.enqueue({ kind: 'upload', messageId });
@@ -310,7 +317,7 @@ export class Attachments {
     if (!recipient || message.status !== 'pending') return;
     const quoted = message.replyTo ? this.ctx.vault.read((db) => messageView(db, message.replyTo ?? '')) : null;
     const quote = quoted ? { id: Buffer.from(quoted.id, 'hex'), author: quoted.authorId ?? this.ctx.self.name, text: (quoted.body ?? '').slice(0, QUOTE_TEXT_LENGTH) } : undefined;
-    const payload = encodeDataWithAttachments(Buffer.from(message.id, 'hex'), message.body ?? '', message.sentAt, rows.map(pointerOf), quote);
+    const payload = encodeDataWithAttachments(Buffer.from(message.id, 'hex'), message.body ?? '', message.sentAt, rows.map(pointerOf), quote, timerSeconds(message.expireTimerMs ?? null));
     const now = this.ctx.now();
     const queued = await this.ctx.vault.write((tx) => {
       if (tx.get('SELECT 1 AS x FROM outbox WHERE message_id = ?', [messageId])) return false;
@@ -337,7 +344,9 @@ export class Attachments {
       }
       finished = writer.finish();
       const sealed = finished;
-      await this.ctx.vault.write((tx) => attachmentRows.markDownloaded(tx, row.id, sealed.key, sealed.sha256));
+      const kept = await this.ctx.vault.write((tx) => attachmentRows.markDownloaded(tx, row.id, sealed.key, sealed.sha256));
+      // The message was removed meanwhile (expired, deleted): its file goes too.
+      if (kept === 0) store.removeFile(row.id);
     } catch (error) {
       writer.abort();
       if (finished) store.removeFile(row.id);

@@ -44,8 +44,9 @@ export function encodeDataWithAttachments(
   timestampMs: number,
   attachments: readonly MessageInitShape<typeof AttachmentPointerSchema>[],
   quote?: { id: Uint8Array; author: string; text: string },
+  expireTimerS = 0,
 ): Uint8Array {
-  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'data', value: { id, body, timestampMs: BigInt(timestampMs), quote, attachments: [...attachments] } } }));
+  return toBinary(ContentSchema, create(ContentSchema, { body: { case: 'data', value: { id, body, timestampMs: BigInt(timestampMs), quote, expireTimerS, attachments: [...attachments] } } }));
 }
 
 export function encodeReceipt(type: ReceiptMessage_Type, ids: readonly Uint8Array[]): Uint8Array {

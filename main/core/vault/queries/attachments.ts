@@ -126,8 +126,8 @@ export function markUploaded(tx: SqlWriter, id: string, blobId: string, remoteKe
 }
 
 /** The verified download is sealed in the store under `fileKey`; the relay's key is no longer needed. */
-export function markDownloaded(tx: SqlWriter, id: string, fileKey: Uint8Array, sha256: Uint8Array): void {
-  tx.run(`UPDATE attachments SET state = 'ready', transferred = size, error = NULL, file_key = ?, sha256 = ?, remote_key = NULL WHERE id = ?`, [fileKey, sha256, id]);
+export function markDownloaded(tx: SqlWriter, id: string, fileKey: Uint8Array, sha256: Uint8Array): number {
+  return tx.run(`UPDATE attachments SET state = 'ready', transferred = size, error = NULL, file_key = ?, sha256 = ?, remote_key = NULL WHERE id = ?`, [fileKey, sha256, id]);
 }
 
 export function markFailed(tx: SqlWriter, id: string, error: string): void {
