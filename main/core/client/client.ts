@@ -152,8 +152,13 @@ export class Client {
     this.outbox.stop();
     this.prekeys.stop();
     this.reaper.stop();
-    if (this.purgeTimer) clearTimeout(this.purgeTimer);
     await Promise.allSettled([this.receiver.idle(), this.outbox.idle(), this.prekeys.idle(), this.reaper.idle()]);
+    if (this.purgeTimer) {
+      // A purge was still due: do it now rather than leave removed messages in the journal.
+      clearTimeout(this.purgeTimer);
+      this.purgeTimer = null;
+      await this.vault.purgeRemoved().catch(() => undefined);
+    }
     this.receiver.stop();
     this.connection.stop();
     this.sealedSender.anonymous.stop();
@@ -318,7 +323,7 @@ export class Client {
     this.purgeTimer = setTimeout(() => {
       this.purgeTimer = null;
       this.lastPurgeAt = Date.now();
-      if (!this.closed && !this.vault.locked) this.vault.compact().catch(() => undefined);
+      if (!this.closed && !this.vault.locked) this.vault.purgeRemoved().catch(() => undefined);
     }, wait);
     this.purgeTimer.unref();
   }

@@ -23,7 +23,7 @@ export interface MessagingContext {
 export interface ExpiryHooks {
   /** A message's expiry was set: the reaper re-arms if it is due sooner than its timer. */
   rearm(): void;
-  /** Messages were removed: brings the next compaction forward, so their plaintext leaves the journal. */
+  /** Messages were removed (or a body erased by delete for everyone): brings a purging compaction forward, so their text leaves the journal and the search index's older segments. */
   removed(): void;
 }
 

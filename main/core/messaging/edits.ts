@@ -63,6 +63,7 @@ export async function deleteMessage(ctx: MessagingContext, sends: Outbox, uid: s
     messaging.tombstoneMessage(tx, message.seq, now);
     outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId: null, recipient, payload: encodeDelete(Buffer.from(uid, 'hex'), now), nextAttemptAt: now, createdAt: now });
   });
+  ctx.expiry.removed();
   await announce(ctx, sends, uid);
 }
 

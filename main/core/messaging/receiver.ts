@@ -324,6 +324,7 @@ export class Receiver {
       if (c.body === null) {
         if (c.at - target.sentAt > DELETE_FOR_EVERYONE_MS) continue;
         messaging.tombstoneMessage(tx, target.id, now);
+        this.ctx.expiry.removed();
       } else {
         if (target.body === null || target.body === c.body) continue;
         const previousAt = Number(tx.get('SELECT coalesce(edited_at, sent_at) AS at FROM messages WHERE id = ?', [target.id])?.at ?? target.sentAt);

@@ -29,7 +29,7 @@ import { formatRecoveryKey, newRecoverySecret } from './recovery-key';
 import { SCHEMA_VERSION, migrations } from './schema';
 import { listStatements } from './queries/conversations';
 import { pageStatements } from './queries/messages';
-import { searchStatements, tidySearchIndex } from './queries/search';
+import { optimizeSearchIndex, searchStatements, tidySearchIndex } from './queries/search';
 import { writeSnapshot } from './snapshot';
 import { SqlDatabase, type SqlReader, type SqlWriter } from './sqlite';
 import fs from 'node:fs';
@@ -82,6 +82,8 @@ export class Vault {
   private generation: number;
   private unfinished: UnfinishedCompaction | null;
   private compacting: Promise<void> | null = null;
+  /** The next compaction merges the search index whole (see purgeRemoved). */
+  private purgeSearchIndex = false;
   /** Set while a rekey or lock owns the vault; writes wait for it. */
   private exclusive: Promise<unknown> | null = null;
   private closing: Promise<void> | null = null;
@@ -274,6 +276,16 @@ export class Vault {
     return this.compactAfterOthers();
   }
 
+  /**
+   * After messages were removed (expired, deleted): compacts, so the journal
+   * no longer holds their plaintext, with the search index first merged into
+   * one segment, so the snapshot no longer holds their words either.
+   */
+  purgeRemoved(): Promise<void> {
+    this.purgeSearchIndex = true;
+    return this.compact();
+  }
+
   /** A compaction already running started before the latest commits, so wait for it and run another. */
   private async compactAfterOthers(): Promise<void> {
     while (this.compacting) await this.compacting.catch(() => undefined);
@@ -302,7 +314,9 @@ export class Vault {
   /** The synchronous half: snapshot image + next journal; commits after this go to the next generation. */
   private startNextGeneration(key: Buffer): void {
     const db = this.requireOpen();
-    tidySearchIndex(db);
+    if (this.purgeSearchIndex) optimizeSearchIndex(db);
+    else tidySearchIndex(db);
+    this.purgeSearchIndex = false;
     const image = db.export();
     this.writer.syncNow();
     const vaultId = vaultIdOf(this.keyHeader);

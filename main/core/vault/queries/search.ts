@@ -80,6 +80,18 @@ export function tidySearchIndex(db: SqlReader & Pick<SqlWriter, 'run'>): boolean
   }
 }
 
+/**
+ * Merges the whole full-text index into one segment ('optimize'). FTS4
+ * deletes by adding delete markers in a new segment: a removed message's
+ * words stay readable in the older segments (not searchable) until a merge
+ * takes in every segment, which the incremental merge above need not do.
+ * Also a logical no-op, run by the compaction after messages were removed.
+ */
+export function optimizeSearchIndex(db: SqlReader & Pick<SqlWriter, 'run'>): void {
+  if (!db.get(`SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts_segdir'`)) return;
+  db.run(`INSERT INTO messages_fts(messages_fts) VALUES ('optimize')`);
+}
+
 /** Statements worth compiling at unlock, so the first search does not pay for it. */
 export const searchStatements = [{ sql: SEARCH_SQL }];
 
