@@ -121,8 +121,6 @@ export class Client {
       // Messages that expired while the app was closed go before anything is shown or received.
       await client.reaper.runNow();
       if (client.reaper.lastError) throw client.reaper.lastError;
-      // Sealed files a crash left without their rows (e.g. between a removal's commit and its file deletion).
-      vault.attachments.sweep();
       return client;
     } catch (error) {
       await vault.lock();

@@ -101,10 +101,27 @@ describe('disappearing messages', () => {
     await cal.client.setExpireTimer(dm('dmdee'), THIRTY_S);
     await eventually(() => expect(dee.client.getConversation(dm('dmcal')).expireTimerMs).toBe(THIRTY_S));
 
-    const secret = await cal.client.send(dm('dmdee'), 'the vanishing marmalade recipe');
-    await eventually(() => expect(dee.client.getMessage(secret.id).body).toBe('the vanishing marmalade recipe'));
-    const calFile = await attach(cal.client, secret.id, 'oranges, sugar');
-    const deeFile = await attach(dee.client, secret.id, 'oranges, sugar');
+    // A real attachment: uploaded by Cal, fetched, verified and sealed into Dee's store.
+    const recipe = Buffer.from('oranges, sugar, patience');
+    const draftId = cal.client.attachments.createDraft({ fileName: 'recipe.txt', contentType: 'text/plain', size: recipe.length });
+    cal.client.attachments.appendDraft(draftId, recipe);
+    const secret = await cal.client.send(dm('dmdee'), 'the vanishing marmalade recipe', undefined, [draftId]);
+    const deeCopy = await eventually(() => {
+      const m = dee.client.getMessage(secret.id);
+      expect(m.attachments?.[0]?.state).toBe('ready');
+      return m;
+    });
+    expect(deeCopy.body).toBe('the vanishing marmalade recipe');
+    const fileOf = (p: TestProfile, m: Message) => {
+      const id = m.attachments?.[0]?.id ?? '';
+      return { id, file: path.join(p.dir, 'attachments', id) };
+    };
+    const calFile = fileOf(cal, await eventually(() => {
+      const m = cal.client.getMessage(secret.id);
+      expect(m.attachments?.[0]?.state).toBe('ready');
+      return m;
+    }));
+    const deeFile = fileOf(dee, deeCopy);
     for (const side of [cal, dee]) {
       expect(side.client.search('marmalade').map((h) => h.messageId)).toEqual([secret.id]);
     }
