@@ -15,7 +15,7 @@ import { DesktopNotifier } from './notifications';
 import { resolveProfileDir } from './profile';
 import { APP_SCHEME_PRIVILEGES, createRendererHandler } from './renderer-protocol';
 import { contentSecurityPolicy } from './security/csp';
-import { DownloadGate, guardWebContents, installSessionGuards } from './security/session-guards';
+import { guardWebContents, installSessionGuards } from './security/session-guards';
 import { createWebPreferences, spellcheckAllowed } from './security/web-preferences';
 import { createTray, unreadOverlayImage } from './tray';
 import { UnreadIndicator } from './unread-indicator';
@@ -57,7 +57,6 @@ app.on('open-url', (event, url) => {
 let mainWindow: BrowserWindow | null = null;
 /** Set once the core is up; until then there is nothing to show. */
 let openWindow: (() => Promise<void>) | null = null;
-const downloads = new DownloadGate();
 
 app.on('web-contents-created', (_event, contents) => {
   guardWebContents(contents, { appOrigin, openExternal: (url) => shell.openExternal(url) });
@@ -90,7 +89,7 @@ async function start(): Promise<void> {
     defaultRelayUrl: process.env.HEARTH_RELAY_URL ?? 'ws://127.0.0.1:7443',
   }, keychain.available ? safeStorageKeychain(safeStorage, process.platform) : undefined);
 
-  installSessionGuards(session.defaultSession, { contentSecurityPolicy: csp, downloads });
+  installSessionGuards(session.defaultSession, { contentSecurityPolicy: csp, appOrigin });
   // Off for the session too, or Chromium fetches dictionaries for it regardless of the window's preference.
   if (!spellcheckAllowed(process.platform)) session.defaultSession.setSpellCheckerEnabled(false);
   if (!devServerUrl) {

@@ -12,6 +12,8 @@ const PRODUCTION: Directives = {
   'script-src': ["'self'"],
   'style-src': ["'self'"],
   'img-src': ["'self'", 'data:', 'blob:'],
+  // Voice notes and audio attachments play from Blob URLs the renderer makes of the decrypted file.
+  'media-src': ["'self'", 'blob:'],
   'font-src': ["'self'"],
   'connect-src': ["'self'"],
   'base-uri': ["'none'"],

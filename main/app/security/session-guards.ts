@@ -6,8 +6,8 @@ import { UserActivation } from './user-activation';
 /*
  * The session and web-contents halves of Electron's security checklist
  * (https://www.electronjs.org/docs/latest/tutorial/security): deny every
- * permission, put our CSP on every response, refuse downloads, navigation,
- * new windows and <webview>. The Electron objects are described by the few
+ * permission, put our CSP on every response, refuse navigation, new windows,
+ * <webview> and any download but the renderer's own "save as". The Electron objects are described by the few
  * members we use, so the guards are tested against recording fakes.
  */
 
@@ -21,29 +21,26 @@ export interface GuardedSession {
       listener: (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void,
     ): void;
   };
-  on(event: 'will-download', listener: (event: { preventDefault(): void }, item: { getURL(): string }) => void): unknown;
+  on(event: 'will-download', listener: (event: { preventDefault(): void }, item: GuardedDownload) => void): unknown;
+}
+
+/** The parts of Electron's DownloadItem the guard looks at. */
+export interface GuardedDownload {
+  getURL(): string;
+  getFilename(): string;
+  setSaveDialogOptions(options: { title?: string; defaultPath?: string }): void;
 }
 
 /**
- * Downloads the app itself starts (a later issue: saving an attachment) are
- * announced here first; any other download, e.g. one a compromised renderer
- * triggers, is cancelled.
+ * Whether a download is the renderer saving an attachment: a blob: URL our
+ * own page made of the decrypted file (blob:app://hearth/<uuid>). Anything
+ * else (a remote URL, a data: URL, another origin's blob) is refused.
  */
-export class DownloadGate {
-  private readonly expected = new Set<string>();
-
-  /** Allows exactly one download of this URL. */
-  expect(url: string): void {
-    this.expected.add(url);
-  }
-
-  /** Whether a download may proceed; consumes the allowance. */
-  admit(url: string): boolean {
-    return this.expected.delete(url);
-  }
+export function isOwnBlobDownload(url: string, appOrigin: string): boolean {
+  return url.startsWith('blob:') && originOf(url.slice('blob:'.length)) === appOrigin;
 }
 
-export function installSessionGuards(session: GuardedSession, options: { contentSecurityPolicy: string; downloads: DownloadGate }): void {
+export function installSessionGuards(session: GuardedSession, options: { contentSecurityPolicy: string; appOrigin: string }): void {
   // Hearth's UI needs no web permission: notifications come from the main
   // process, and there is no camera, microphone, location or device access.
   session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
@@ -55,7 +52,13 @@ export function installSessionGuards(session: GuardedSession, options: { content
   });
 
   session.on('will-download', (event, item) => {
-    if (!options.downloads.admit(item.getURL())) event.preventDefault();
+    if (!isOwnBlobDownload(item.getURL(), options.appOrigin)) {
+      event.preventDefault();
+      return;
+    }
+    // No save path is set, so Electron asks where the file goes: it is written
+    // only where the person chooses, even if a compromised page started it.
+    item.setSaveDialogOptions({ title: 'Save attachment', defaultPath: item.getFilename() });
   });
 }
 

@@ -118,9 +118,14 @@ export class MessageListStore extends Observable<MessageListState> {
   }
 
   /** Sends a message (a reply when `replyTo` is given); it shows at once as pending (the core stores it before it returns). */
-  async send(body: string, options: { replyTo?: string } = {}): Promise<void> {
+  async send(body: string, options: { replyTo?: string; attachments?: string[] } = {}): Promise<void> {
     if (this.state.hasNewer) await this.openAtNewest();
-    const message = await this.client.call('messages.send', { conversationId: this.conversationId, body, ...(options.replyTo ? { replyTo: options.replyTo } : {}) });
+    const message = await this.client.call('messages.send', {
+      conversationId: this.conversationId,
+      body,
+      ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+      ...(options.attachments?.length ? { attachments: options.attachments } : {}),
+    });
     // What you just sent is where you look next, wherever you had scrolled to.
     if (!this.disposed) this.update({ messages: mergeMessages(this.state.messages, [message]), generation: this.state.generation + 1, anchor: { kind: 'newest' } });
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { APP_ORIGIN } from '../../../main/app/app-origin';
-import { DownloadGate, guardWebContents, installSessionGuards, type GuardedContents, type GuardedSession, type NavigationEvent } from '../../../main/app/security/session-guards';
+import { guardWebContents, installSessionGuards, isOwnBlobDownload, type GuardedContents, type GuardedDownload, type GuardedSession, type NavigationEvent } from '../../../main/app/security/session-guards';
 import { ACTIVATION_LIFESPAN_MS } from '../../../main/app/security/user-activation';
 
 /** A Session that records the handlers the guards install, so a test can call them as Electron would. */
@@ -9,7 +9,7 @@ class FakeSession implements GuardedSession {
   permissionCheck: Parameters<GuardedSession['setPermissionCheckHandler']>[0] | null = null;
   devicePermission: Parameters<GuardedSession['setDevicePermissionHandler']>[0] | null = null;
   headersReceived: Parameters<GuardedSession['webRequest']['onHeadersReceived']>[0] | null = null;
-  willDownload: ((event: { preventDefault(): void }, item: { getURL(): string }) => void) | null = null;
+  willDownload: ((event: { preventDefault(): void }, item: GuardedDownload) => void) | null = null;
 
   setPermissionRequestHandler(handler: NonNullable<FakeSession['permissionRequest']>) {
     this.permissionRequest = handler;
@@ -61,9 +61,8 @@ class FakeContents implements GuardedContents {
 
 function guardedSession() {
   const session = new FakeSession();
-  const downloads = new DownloadGate();
-  installSessionGuards(session, { contentSecurityPolicy: "default-src 'none'", downloads });
-  return { session, downloads };
+  installSessionGuards(session, { contentSecurityPolicy: "default-src 'none'", appOrigin: APP_ORIGIN });
+  return { session };
 }
 
 function guardedContents() {
@@ -94,17 +93,27 @@ describe('installSessionGuards', () => {
     expect(callback).toHaveBeenCalledExactlyOnceWith({ responseHeaders: { Server: ['vite'], 'Content-Security-Policy': ["default-src 'none'"] } });
   });
 
-  it('cancels downloads the app did not start, and lets an expected one through once', () => {
-    const { session, downloads } = guardedSession();
+  it("lets only the renderer's own blob: downloads through, each with the save dialog", () => {
+    const { session } = guardedSession();
     const download = (url: string) => {
       const event = { preventDefault: vi.fn() };
-      session.willDownload?.(event, { getURL: () => url });
-      return event.preventDefault.mock.calls.length === 0;
+      const dialogs: Array<{ title?: string; defaultPath?: string }> = [];
+      session.willDownload?.(event, { getURL: () => url, getFilename: () => 'photo.jpg', setSaveDialogOptions: (options) => dialogs.push(options) });
+      return { allowed: event.preventDefault.mock.calls.length === 0, dialogs };
     };
-    expect(download('https://evil.example/payload.exe')).toBe(false);
-    downloads.expect('blob:app://hearth/attachment');
-    expect(download('blob:app://hearth/attachment')).toBe(true);
-    expect(download('blob:app://hearth/attachment')).toBe(false);
+    for (const url of ['https://evil.example/payload.exe', 'data:application/octet-stream;base64,AAAA', 'blob:https://evil.example/5e1d', 'blob:app://other/5e1d', 'blob:null/5e1d', 'file:///etc/passwd', 'blob:']) {
+      expect(download(url)).toEqual({ allowed: false, dialogs: [] });
+    }
+    // Saving an attachment: the person is asked where it goes, under the attachment's name.
+    expect(download('blob:app://hearth/6f0c2a8e-2b1d-4a39-9d55-0b8f1f5c7e21')).toEqual({ allowed: true, dialogs: [{ title: 'Save attachment', defaultPath: 'photo.jpg' }] });
+  });
+
+  it('recognises blob: URLs of the app origin only', () => {
+    expect(isOwnBlobDownload('blob:app://hearth/x', APP_ORIGIN)).toBe(true);
+    expect(isOwnBlobDownload('blob:http://localhost:5173/x', 'http://localhost:5173')).toBe(true);
+    expect(isOwnBlobDownload('blob:http://localhost:5174/x', 'http://localhost:5173')).toBe(false);
+    expect(isOwnBlobDownload('app://hearth/x', APP_ORIGIN)).toBe(false);
+    expect(isOwnBlobDownload('blob:app://user:pw@hearth/x', APP_ORIGIN)).toBe(false);
   });
 });
 

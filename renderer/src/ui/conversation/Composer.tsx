@@ -1,7 +1,12 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
+import { useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactElement } from 'react';
 import { HearthError, type Message } from '../../../../shared/api';
 import { t } from '../../i18n';
+import type { AttachmentDraftsStore } from '../../state/attachment-drafts-store';
 import type { MessageListStore } from '../../state/message-list-store';
+import { useStore } from '../../state/use-store';
+import { describeFile } from '../attachments/describe-file';
+import { AttachButton, PickedFiles } from '../attachments/PickedFiles';
+import { filesFromPaste } from '../attachments/use-file-drop';
 import type { MessengerStore } from '../../state/messenger-store';
 import { excerptOf } from '../../model/message-actions';
 import { Icon } from '../Icon';
@@ -16,11 +21,14 @@ export type ComposerMode = { readonly kind: 'reply'; readonly message: Message; 
  * the draft is kept per chat while the app is unlocked, and an emoji picker
  * inserts at the caret. In reply mode a quote preview sits above it; in edit
  * mode it holds the message's text and Enter saves. Esc leaves either mode;
- * Up in an empty box edits your last message, as in Signal.
+ * Up in an empty box edits your last message, as in Signal. Files (picked,
+ * dropped on the chat or pasted) wait above it and go with the text as
+ * their caption.
  */
 export function Composer({
   messenger,
   list,
+  drafts,
   conversationId,
   contactName,
   heldReason,
@@ -31,6 +39,7 @@ export function Composer({
 }: {
   messenger: MessengerStore;
   list: MessageListStore;
+  drafts: AttachmentDraftsStore;
   conversationId: string;
   contactName: string;
   heldReason: string | null;
@@ -75,6 +84,8 @@ export function Composer({
       setError(HearthError.from(failure).message);
     }
   };
+  const picked = useStore(drafts);
+  const hasFiles = picked.files.length > 0;
 
   const change = (next: string) => {
     setText(next);
@@ -90,13 +101,14 @@ export function Composer({
       return;
     }
     const body = text.trim();
-    if (!body || heldReason) return;
+    if ((!body && !hasFiles) || heldReason || picked.handOver) return;
     const replyTo = mode?.kind === 'reply' ? mode.message.id : undefined;
     change('');
     typing.stop();
     leaveMode();
     try {
-      await list.send(body, { replyTo });
+      if (hasFiles) await drafts.sendWith(describeFile, (attachments) => list.send(body, { replyTo, attachments }));
+      else await list.send(body, { replyTo });
     } catch (failure) {
       // Give the text (and the quote) back so nothing typed is lost.
       change(body);
@@ -118,6 +130,13 @@ export function Composer({
     } else if (event.key === 'ArrowUp' && !text && !mode && onEditLast?.()) {
       event.preventDefault();
     }
+  };
+
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = filesFromPaste(event.clipboardData);
+    if (!files || heldReason || editing) return;
+    event.preventDefault();
+    drafts.add(files);
   };
 
   const insert = (emoji: string) => {
@@ -151,8 +170,10 @@ export function Composer({
           {error ?? heldReason}
         </p>
       ) : null}
+      <PickedFiles drafts={drafts} />
       <div className="composer__row">
         <EmojiPicker onPick={insert} disabled={Boolean(heldReason)} />
+        <AttachButton drafts={drafts} disabled={Boolean(heldReason) || editing !== null} />
         <label htmlFor="composer-input" className="visually-hidden">
           {t('composer.label', { name: contactName })}
         </label>
@@ -167,6 +188,7 @@ export function Composer({
           aria-describedby={editing ? 'composer-hint composer-edit-hint' : 'composer-hint'}
           onChange={(event) => change(event.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
         <span id="composer-hint" className="visually-hidden">
           {t('composer.hint')}
@@ -176,7 +198,7 @@ export function Composer({
             {t('edit.hint')}
           </span>
         ) : null}
-        <button type="button" className="composer__send" aria-label={editing ? t('edit.save') : t('composer.send')} title={editing ? t('edit.save') : t('composer.send')} disabled={!text.trim() || Boolean(heldReason)} onClick={() => void send()}>
+        <button type="button" className="composer__send" aria-label={editing ? t('edit.save') : t('composer.send')} title={editing ? t('edit.save') : t('composer.send')} disabled={(!text.trim() && !(hasFiles && !editing)) || Boolean(heldReason) || picked.handOver !== null} onClick={() => void send()}>
           <Icon name={editing ? 'check' : 'send'} />
         </button>
       </div>

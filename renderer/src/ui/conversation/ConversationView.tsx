@@ -3,9 +3,13 @@ import { HearthError, type Message } from '../../../../shared/api';
 import { t } from '../../i18n';
 import { timerLabel } from '../../model/expiry';
 import { abilitiesOf } from '../../model/message-actions';
+import { AttachmentDraftsStore } from '../../state/attachment-drafts-store';
 import { MessageListStore } from '../../state/message-list-store';
 import type { MessengerStore } from '../../state/messenger-store';
 import { useStore } from '../../state/use-store';
+import { ConversationAttachments } from '../attachments/ConversationAttachments';
+import { DropZone } from '../attachments/PickedFiles';
+import { useFileDrop } from '../attachments/use-file-drop';
 import { Avatar } from '../common/Avatar';
 import { useWindowActive } from '../common/use-window-active';
 import { ContactDetails } from '../contacts/ContactDetails';
@@ -30,6 +34,7 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
   const conversation = state.conversations.find((c) => c.id === conversationId);
   const contact = conversation?.contactId ? state.contacts.get(conversation.contactId) : undefined;
   const [list] = useState(() => new MessageListStore(messenger.client, conversationId));
+  const [drafts] = useState(() => new AttachmentDraftsStore(messenger.client));
   const [atEnd, setAtEnd] = useState(true);
   const windowActive = useWindowActive();
   const typing = state.typing.has(conversationId);
@@ -97,10 +102,12 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
 
   const subtitle = group ? memberCount((conversation.memberIds?.length ?? 0) + (member ? 1 : 0)) : contact ? `@${contact.username}` : '';
   const timer = conversation?.expireTimerMs ?? null;
+  const drop = useFileDrop<HTMLDivElement>((files) => drafts.add(files), Boolean(canSend));
 
   return (
     <div className="conversation">
-      <div className="conversation__main">
+      <div className="conversation__main" ref={drop.ref}>
+        {drop.dragging ? <DropZone /> : null}
         <header className="conversation__header">
           <Avatar name={name} />
           <div className="conversation__heading">
@@ -127,7 +134,9 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
           ) : null}
         </header>
         {contact?.identityChanged ? <IdentityBanner messenger={messenger} contact={contact} onShowSafetyNumber={showSafetyNumber} /> : null}
-        <MessageList store={list} contactName={name} onAtEndChange={setAtEnd} onRetry={retry} onShowSafetyNumber={showSafetyNumber} group={group} canSend={canSend} nameOf={nameOf} actions={actions} />
+        <ConversationAttachments client={messenger.client} list={list}>
+          <MessageList store={list} contactName={name} onAtEndChange={setAtEnd} onRetry={retry} onShowSafetyNumber={showSafetyNumber} group={group} canSend={canSend} nameOf={nameOf} actions={actions} />
+        </ConversationAttachments>
         <div className="typing-indicator" aria-live="polite">
           {typing ? (
             <span className="typing-indicator__bubble" data-testid="typing-indicator">
@@ -144,7 +153,7 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
           {announcement}
         </p>
         {member ? (
-          <Composer messenger={messenger} list={list} conversationId={conversationId} contactName={name} heldReason={held} sendTyping={state.settings?.sendTypingIndicators ?? true} mode={mode} onModeChange={setMode} onEditLast={editLast} />
+          <Composer messenger={messenger} list={list} drafts={drafts} conversationId={conversationId} contactName={name} heldReason={held} sendTyping={state.settings?.sendTypingIndicators ?? true} mode={mode} onModeChange={setMode} onEditLast={editLast} />
         ) : (
           <p className="composer composer--closed" role="status">
             {t('group.notMember')}

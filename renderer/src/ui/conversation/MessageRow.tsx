@@ -6,6 +6,7 @@ import { abilitiesOf, type MessageAbilities } from '../../model/message-actions'
 import { noticeText } from '../../model/notice-text';
 import type { Row } from '../../model/rows';
 import { Avatar } from '../common/Avatar';
+import { MessageAttachments } from '../attachments/MessageAttachments';
 import { Icon } from '../Icon';
 import { ExpiryIndicator } from './ExpiryIndicator';
 import { MessageQuote, type QuoteLookup } from './MessageQuote';
@@ -124,6 +125,7 @@ function MessageBubble({ message, groupStart, groupEnd, context }: { message: Me
         <div className="message__bubble" onContextMenu={onContextMenu}>
           <span className="visually-hidden">{author}: </span>
           {message.replyTo && !message.deleted && context.quoteOf ? <MessageQuote replyTo={message.replyTo} lookup={context.quoteOf(message.replyTo)} authorName={quoteAuthor} onNeed={context.onNeedQuote ?? (() => undefined)} onJumpTo={actions?.onJumpTo ?? (() => undefined)} /> : null}
+          {message.attachments?.length && !message.deleted ? <MessageAttachments attachments={message.attachments} /> : null}
           {message.deleted ? <p className="message__body message__body--deleted">{t('notice.deleted')}</p> : <p className="message__body">{message.body}</p>}
           <span className="message__meta">
             {message.expiresAt && !message.deleted ? <ExpiryIndicator expiresAt={message.expiresAt} /> : null}
