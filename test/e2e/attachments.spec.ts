@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startHostProcess, type HostProcess } from './support/host-process';
+import { bubble, composer, onboard, openChat, openPerson, send, startChat, type Person } from './support/messenger-page';
+import { expectNoSeriousA11yViolations } from './support/page-guards';
+import { samplePdf, samplePng, sampleWav } from './support/sample-files';
+import { startRelayProcess, type RelayProcess } from './support/relay-process';
+
+/*
+ * Attachments end to end: Alice and Bob on their own browser hosts, through
+ * a real relay. Alice attaches with the file picker, by dropping files on
+ * the chat and by pasting; Bob sees thumbnails, then the images, opens the
+ * viewer, saves files (the saved bytes are the sent bytes) and plays audio.
+ */
+
+test.describe.configure({ mode: 'serial' });
+
+/** The page globals the drop and paste helpers touch (the specs compile without the DOM library). */
+interface TransferGlobals {
+  atob(text: string): string;
+  DataTransfer: new () => { items: { add(file: unknown): unknown } };
+  File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
+  ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
+}
+interface PageTarget {
+  dispatchEvent(event: unknown): boolean;
+}
+interface AudioElement {
+  readonly duration: number;
+  readonly readyState: number;
+  readonly src: string;
+}
+
+const SUNSET = { name: 'sunset.png', mimeType: 'image/png', buffer: samplePng(640, 480, 1) };
+const DROPPED = { name: 'dropped.png', mimeType: 'image/png', buffer: samplePng(200, 300, 2) };
+const PASTED = { name: 'pasted.png', mimeType: 'image/png', buffer: samplePng(300, 200, 3) };
+const REPORT = { name: 'report.pdf', mimeType: 'application/pdf', buffer: samplePdf(40) };
+const TONE = { name: 'tone.wav', mimeType: 'audio/wav', buffer: sampleWav(1500) };
+type Sample = typeof SUNSET;
+
+let relay: RelayProcess;
+let alice: Person;
+let bob: Person;
+const hosts: HostProcess[] = [];
+
+async function person(browser: Browser): Promise<Person> {
+  const host = await startHostProcess({ env: { HEARTH_RELAY_URL: relay.url } });
+  hosts.push(host);
+  return openPerson(browser, host);
+}
+
+/** A DataTransfer in the page holding `file`, as a drag from the desktop or the clipboard carries it. */
+function transferOf(page: Page, file: Sample) {
+  return page.evaluateHandle(({ name, type, base64 }) => {
+    const g = globalThis as unknown as TransferGlobals;
+    const bytes = Uint8Array.from(g.atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new g.DataTransfer();
+    transfer.items.add(new g.File([bytes], name, { type }));
+    return transfer;
+  }, { name: file.name, type: file.mimeType, base64: file.buffer.toString('base64') });
+}
+
+function pickedFiles(page: Page) {
+  return page.getByRole('list', { name: /files to send$/ });
+}
+
+/** Saves through the button and returns the bytes the browser wrote. */
+async function savedBytes(page: Page, click: () => Promise<void>): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  return readFile((await download.path())!);
+}
+
+test.beforeAll(async ({ browser }) => {
+  relay = await startRelayProcess();
+  alice = await person(browser);
+  bob = await person(browser);
+  await onboard(alice.page, 'alice');
+  await onboard(bob.page, 'bob');
+  await startChat(alice.page, 'bob');
+  await send(alice.page, 'Photos from the trip coming up');
+  await expect(bob.page.getByRole('list', { name: 'Chats' }).getByRole('button').filter({ hasText: 'alice' })).toBeVisible({ timeout: 20_000 });
+  await openChat(bob.page, 'alice');
+});
+
+test.afterAll(async () => {
+  for (const host of hosts) await host.stop();
+  await relay?.stop();
+});
+
+test('an image picked with the file picker: Bob sees its thumbnail, then the image, opens it and saves it', async () => {
+  const { page } = alice;
+  await page.getByTestId('attach-input').setInputFiles(SUNSET);
+  const chip = pickedFiles(page).getByRole('listitem');
+  await expect(chip).toHaveCount(1);
+  await expect(chip).toContainText('sunset.png');
+  await expect(chip.locator('img')).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await composer(page).fill('The sunset on the last evening');
+  await composer(page).press('Enter');
+  await expect(pickedFiles(page)).toHaveCount(0);
+  await expect(composer(page)).toHaveValue('');
+  // Alice's own bubble shows the picture from the start.
+  await expect(bubble(page, 'The sunset on the last evening').locator('img[alt="sunset.png"]')).toBeVisible();
+
+  const received = bubble(bob.page, 'The sunset on the last evening');
+  const picture = received.locator('img[alt="sunset.png"]');
+  await expect(picture).toBeVisible({ timeout: 30_000 });
+  // Then the full image, read from Bob's vault into a Blob URL.
+  await expect(picture).toHaveAttribute('data-full', 'true', { timeout: 30_000 });
+  await expect(picture).toHaveAttribute('src', /^blob:/);
+  expect(await picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(640);
+
+  const open = received.getByRole('button', { name: 'Open image sunset.png' });
+  await open.click();
+  const viewer = bob.page.getByRole('dialog', { name: 'sunset.png' });
+  await expect(viewer).toBeVisible();
+  await expect(viewer.locator('img[alt="sunset.png"]')).toHaveAttribute('data-full', 'true');
+  await expectNoSeriousA11yViolations(bob.page);
+  const saved = await savedBytes(bob.page, () => viewer.getByRole('button', { name: 'Save', exact: true }).click());
+  expect(saved.equals(SUNSET.buffer)).toBe(true);
+  await bob.page.keyboard.press('Escape');
+  await expect(viewer).toHaveCount(0);
+  await expect(open).toBeFocused();
+});
+
+test('files dropped on the chat and pasted into the composer go as one message; the viewer steps through the images', async () => {
+  const { page } = alice;
+  const chat = page.locator('.conversation__main');
+  const dropped = await transferOf(page, DROPPED);
+  await chat.dispatchEvent('dragenter', { dataTransfer: dropped });
+  await expect(page.getByTestId('drop-zone')).toBeVisible();
+  await chat.dispatchEvent('dragover', { dataTransfer: dropped });
+  await chat.dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByTestId('drop-zone')).toHaveCount(0);
+  await expect(pickedFiles(page).getByRole('listitem')).toHaveCount(1);
+
+  const pasted = await transferOf(page, PASTED);
+  await composer(page).evaluate((box, clipboardData) => {
+    const g = globalThis as unknown as TransferGlobals;
+    (box as unknown as PageTarget).dispatchEvent(new g.ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+  }, pasted);
+  await expect(pickedFiles(page).getByRole('listitem')).toHaveCount(2);
+  await expect(pickedFiles(page)).toContainText('pasted.png');
+  // A chip can be taken back before sending.
+  await page.getByTestId('attach-input').setInputFiles(REPORT);
+  await expect(pickedFiles(page).getByRole('listitem')).toHaveCount(3);
+  await pickedFiles(page).getByRole('button', { name: 'Remove report.pdf' }).click();
+  await expect(pickedFiles(page).getByRole('listitem')).toHaveCount(2);
+  await composer(page).fill('Two more');
+  await composer(page).press('Enter');
+
+  const received = bubble(bob.page, 'Two more');
+  await expect(received.locator('img[alt="pasted.png"]')).toHaveAttribute('data-full', 'true', { timeout: 30_000 });
+  await received.getByRole('button', { name: 'Open image pasted.png' }).click();
+  await expect(bob.page.getByRole('dialog', { name: 'pasted.png' })).toContainText('Image 3 of 3');
+  await bob.page.keyboard.press('ArrowLeft');
+  await expect(bob.page.getByRole('dialog', { name: 'dropped.png' })).toContainText('Image 2 of 3');
+  await bob.page.keyboard.press('ArrowLeft');
+  await expect(bob.page.getByRole('dialog', { name: 'sunset.png' })).toBeVisible();
+  await bob.page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  await expect(bob.page.getByRole('dialog')).toHaveCount(0);
+});
+
+test('a document arrives as a file card that saves the same bytes, and audio plays', async () => {
+  const { page } = alice;
+  await page.getByTestId('attach-input').setInputFiles([REPORT, TONE]);
+  await expect(pickedFiles(page).getByRole('listitem')).toHaveCount(2);
+  await composer(page).fill('The report, and the tone');
+  await composer(page).press('Enter');
+
+  const received = bubble(bob.page, 'The report, and the tone');
+  const card = received.getByTestId('file-card');
+  await expect(card).toContainText('report.pdf', { timeout: 30_000 });
+  await expect(card).toContainText(/\d(\.\d)? KB/);
+  const save = card.getByRole('button', { name: 'Save report.pdf as…' });
+  await expect(save).toBeEnabled({ timeout: 30_000 });
+  const saved = await savedBytes(bob.page, () => save.click());
+  expect(saved.equals(REPORT.buffer)).toBe(true);
+
+  // The player's source is a Blob URL, which the CSP's media-src allows: the browser reads its length.
+  const player = received.locator('audio');
+  await expect(player).toHaveAttribute('src', /^blob:/, { timeout: 30_000 });
+  await expect.poll(() => player.evaluate((audio) => (audio as unknown as AudioElement).duration)).toBeCloseTo(1.5, 1);
+  await expectNoSeriousA11yViolations(bob.page);
+});
+
+test('no page broke the CSP or threw', () => {
+  for (const person of [alice, bob]) {
+    expect(person.watched.violations).toEqual([]);
+    expect(person.watched.errors).toEqual([]);
+  }
+});
