@@ -344,7 +344,7 @@ export class Receiver {
     }
     // Event payloads only when someone listens (the CLI and a backlog drain have no one).
     if (this.ctx.events.wanted) for (const m of incoming) {
-      effects.added.push(toMessage({ ...m, id: rowIds.get(m.uid) ?? 0, direction: 'incoming', status: 'received', readAt: null, expiresInMs: timers.get(m.uid) ?? null, expiresAt: null, replyToUid: null, reactions: [], attachments: storedAttachments.get(m.uid) ?? [] }, 'text'));
+      effects.added.push(toMessage({ ...m, id: rowIds.get(m.uid) ?? 0, direction: 'incoming', status: 'received', readAt: null, expiresInMs: timers.get(m.uid) ?? null, expiresAt: null, replyToUid: replies.find((r) => r.uid === m.uid)?.replyTo ?? null, reactions: [], attachments: storedAttachments.get(m.uid) ?? [] }, 'text'));
     }
     for (const [recipient, ids] of delivered) {
       for (let start = 0; start < ids.length; start += 1000) {

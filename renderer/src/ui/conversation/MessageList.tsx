@@ -68,6 +68,8 @@ export function MessageList({
     if (state.generation === 0) return;
     const anchor = state.anchor;
     if (anchor.kind === 'newest') {
+      // A highlight whose timer this new window cancelled would otherwise stay for good.
+      setHighlightId(null);
       virtualizer.scrollToEnd();
       return;
     }
