@@ -27,6 +27,16 @@ describe('search snippets', () => {
     expect(render(buildSnippet('winding road', terms('wind'), true))).toBe('[winding] road');
   });
 
+  it('cuts ASCII text into words as it does any other text (a phrase across punctuation, case, digits, underscores)', () => {
+    const ascii = 'Go THE, way: x_the way2 the way 3';
+    const unicode = `${ascii} é`;
+    const phrase = terms('"the way"');
+    expect(render(buildSnippet(ascii, phrase))).toBe('Go [THE, way]: x_the way2 [the way] 3');
+    expect(render(buildSnippet(unicode, phrase))).toBe('Go [THE, way]: x_the way2 [the way] 3 é');
+    expect(render(buildSnippet('the wayward', terms('the way'), true))).toBe('[the] [wayward]');
+    expect(buildSnippet('the wayward', terms('"the way"'))).toBeNull();
+  });
+
   it('turns any typed text into a quoted FTS query that cannot inject syntax', () => {
     expect(toFtsQuery('arbre OR "long time" NEAR(*')).toBe('"arbre" "OR" "long time" "NEAR(*"');
     expect(toFtsQuery('-- " * ')).toBeNull();

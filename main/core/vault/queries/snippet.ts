@@ -23,56 +23,53 @@ export function termTokens(term: string): string[] {
   return [...term.matchAll(TOKEN)].map((m) => fold(m[0]));
 }
 
-interface Token {
-  start: number;
-  end: number;
-  folded: string;
+/** A text's tokens: where each starts and ends, and its folded form. */
+interface Tokens {
+  starts: number[];
+  ends: number[];
+  folded: string[];
 }
 
-const ASCII_TOKEN = /[A-Za-z0-9]+/g;
+/** ASCII letters and digits; every other ASCII character separates tokens, as in unicode61. */
+const isAsciiWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 122);
 
-function tokensOf(text: string): Token[] {
-  const tokens: Token[] = [];
+function tokensOf(text: string): Tokens {
+  const tokens: Tokens = { starts: [], ends: [], folded: [] };
   if (ASCII.test(text)) {
-    // Most messages are ASCII: fold the whole text once and cut tokens from it (a third of the time).
+    // Most messages are ASCII: fold the whole text once and cut tokens from it with a plain scan
+    // (snippets for 50 hits cost more than the search itself when each token was a regex match).
     const lower = text.toLowerCase();
-    const pattern = new RegExp(ASCII_TOKEN.source, 'g');
-    for (let m = pattern.exec(lower); m; m = pattern.exec(lower)) tokens.push({ start: m.index, end: m.index + m[0].length, folded: m[0] });
+    for (let i = 0; i < lower.length; ) {
+      if (!isAsciiWordChar(lower.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (i < lower.length && isAsciiWordChar(lower.charCodeAt(i))) i++;
+      tokens.starts.push(start);
+      tokens.ends.push(i);
+      tokens.folded.push(lower.slice(start, i));
+    }
     return tokens;
   }
   const pattern = new RegExp(TOKEN.source, 'gu');
-  for (let m = pattern.exec(text); m; m = pattern.exec(text)) tokens.push({ start: m.index, end: m.index + m[0].length, folded: fold(m[0]) });
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    tokens.starts.push(m.index);
+    tokens.ends.push(m.index + m[0].length);
+    tokens.folded.push(fold(m[0]));
+  }
   return tokens;
 }
 
-/**
- * Marks the tokens of `text` that belong to a match of any term, and which of
- * them continue a phrase (so the gap before them is highlighted too); null
- * when nothing matches.
- */
-function matches(tokens: Token[], terms: readonly string[][], prefixLast: boolean): { marked: boolean[]; joined: boolean[] } | null {
-  const marked = new Array<boolean>(tokens.length).fill(false);
-  const joined = new Array<boolean>(tokens.length).fill(false);
-  let any = false;
-  terms.forEach((term, t) => {
-    const prefix = prefixLast && t === terms.length - 1 && term.length === 1;
-    for (let i = 0; i + term.length <= tokens.length; i++) {
-      let ok = true;
-      for (let k = 0; k < term.length && ok; k++) {
-        const token = (tokens[i + k] as Token).folded;
-        const want = term[k] as string;
-        ok = prefix ? token.startsWith(want) : token === want;
-      }
-      if (ok) {
-        for (let k = 0; k < term.length; k++) {
-          marked[i + k] = true;
-          if (k > 0) joined[i + k] = true;
-        }
-        any = true;
-      }
-    }
-  });
-  return any ? { marked, joined } : null;
+/** Whether `term` (folded tokens) matches the tokens from index `at`; the prefix form lets its one token match a longer word. */
+function matchesAt(folded: readonly string[], at: number, term: readonly string[], prefix: boolean): boolean {
+  if (at + term.length > folded.length) return false;
+  for (let k = 0; k < term.length; k++) {
+    const token = folded[at + k] as string;
+    const want = term[k] as string;
+    if (prefix ? !token.startsWith(want) : token !== want) return false;
+  }
+  return true;
 }
 
 /**
@@ -80,35 +77,60 @@ function matches(tokens: Token[], terms: readonly string[][], prefixLast: boolea
  * short), with ellipses where it was cut. Null when `text` has no match.
  */
 export function buildSnippet(text: string, terms: readonly string[][], prefixLast = false): SnippetPart[] | null {
-  const tokens = tokensOf(text);
-  const found = matches(tokens, terms, prefixLast);
-  if (!found) return null;
-  const { marked, joined } = found;
-  const first = marked.indexOf(true);
+  // Plain loops and no closures in here: it runs for every hit shown, and under tsx each closure
+  // made per call also costs a name-keeping helper call.
+  const { starts, ends, folded } = tokensOf(text);
+  const prefixTerm = prefixLast && terms[terms.length - 1]?.length === 1 ? terms.length - 1 : -1;
+  // The earliest token where any term matches; every match starts there or later.
+  let first = -1;
+  for (let t = 0; t < terms.length; t++) {
+    const limit = first < 0 ? folded.length : first;
+    for (let i = 0; i < limit; i++) {
+      if (matchesAt(folded, i, terms[t] as string[], t === prefixTerm)) {
+        first = i;
+        break;
+      }
+    }
+  }
+  if (first < 0) return null;
   let from = 0;
-  let to = tokens.length;
-  if (tokens.length > WINDOW_TOKENS) {
-    from = Math.max(0, Math.min(first - 3, tokens.length - WINDOW_TOKENS));
+  let to = folded.length;
+  if (folded.length > WINDOW_TOKENS) {
+    from = Math.max(0, Math.min(first - 3, folded.length - WINDOW_TOKENS));
     to = from + WINDOW_TOKENS;
   }
-  const start = from === 0 ? 0 : (tokens[from] as Token).start;
-  const end = to === tokens.length ? text.length : (tokens[to - 1] as Token).end;
+  // Marks within the window (no match starts before it, since from <= first).
+  const marked = new Array<boolean>(to - from).fill(false);
+  const joined = new Array<boolean>(to - from).fill(false);
+  for (let t = 0; t < terms.length; t++) {
+    const term = terms[t] as string[];
+    for (let i = from; i < to; i++) {
+      if (!matchesAt(folded, i, term, t === prefixTerm)) continue;
+      for (let k = 0; k < term.length && i + k < to; k++) {
+        marked[i + k - from] = true;
+        if (k > 0) joined[i + k - from] = true;
+      }
+    }
+  }
+  const start = from === 0 ? 0 : (starts[from] as number);
+  const end = to === folded.length ? text.length : (ends[to - 1] as number);
   const parts: SnippetPart[] = [];
-  const push = (piece: string, match: boolean) => {
-    if (!piece) return;
-    const last = parts[parts.length - 1];
-    if (last && last.match === match) last.text += piece;
-    else parts.push({ text: piece, match });
-  };
-  if (start > 0) push(ELLIPSIS, false);
+  if (start > 0) appendPart(parts, ELLIPSIS, false);
   let at = start;
   for (let i = from; i < to; i++) {
-    const token = tokens[i] as Token;
-    push(text.slice(at, token.start), i > from && (joined[i] as boolean));
-    push(text.slice(token.start, token.end), marked[i] as boolean);
-    at = token.end;
+    appendPart(parts, text.slice(at, starts[i] as number), i > from && (joined[i - from] as boolean));
+    appendPart(parts, text.slice(starts[i] as number, ends[i] as number), marked[i - from] as boolean);
+    at = ends[i] as number;
   }
-  push(text.slice(at, end), false);
-  if (end < text.length) push(ELLIPSIS, false);
+  appendPart(parts, text.slice(at, end), false);
+  if (end < text.length) appendPart(parts, ELLIPSIS, false);
   return parts;
+}
+
+/** Adds a piece, merged into the last part when both are (or are not) matches. */
+function appendPart(parts: SnippetPart[], piece: string, match: boolean): void {
+  if (!piece) return;
+  const last = parts[parts.length - 1];
+  if (last && last.match === match) last.text += piece;
+  else parts.push({ text: piece, match });
 }
