@@ -61,6 +61,21 @@ describe('typed queries', () => {
     await vault.close();
   });
 
+  it('gives a page reactions and attachments on exactly the messages that have them', async () => {
+    const { vault } = await keyfileVault();
+    const c = await seedConversation(vault);
+    const stored = await vault.attachments.put([Buffer.from('x')], { contentType: 'image/png', fileName: 'a.png', createdAt: 1 });
+    const ids: number[] = [];
+    for (let i = 1; i <= 5; i++) {
+      ids.push(await vault.write((tx) => messages.insertMessage(tx, message(c, i, `m${i}`, i === 4 ? { attachmentIds: [stored.id] } : {}))));
+    }
+    await vault.write((tx) => messages.setReaction(tx, ids[1] as number, 'alice', '👍', 10));
+    const page = vault.read((db) => messages.messagePage(db, c, { limit: 50 }));
+    expect(page.map((m) => m.reactions.length)).toEqual([0, 1, 0, 0, 0]);
+    expect(page.map((m) => m.attachments.map((a) => a.fileName))).toEqual([[], [], [], ['a.png'], []]);
+    await vault.close();
+  });
+
   it('finds words regardless of case and accents, inside URLs and attachment file names, with highlighted snippets', async () => {
     const { vault } = await keyfileVault();
     const c = await seedConversation(vault);

@@ -94,15 +94,17 @@ const COLUMNS = 'id, uid, conversation_id, author_id, direction, body, status, s
  * A page arrives as one JSON value built inside SQLite: with sql.js, reading
  * 50 rows cell by cell across the WebAssembly boundary costs more than the
  * query itself. Reactions and attachments are fetched only for the messages
- * that have them.
+ * that have them; `id IN (SELECT message_id ...)` probes the tables' primary
+ * keys directly, where a correlated EXISTS ran a subquery per row (a third of
+ * the page's SQL time with 50 rows).
  */
 const pageJson = (inner: string) => `SELECT json_group_array(json_array(${COLUMNS},
-    EXISTS (SELECT 1 FROM reactions r WHERE r.message_id = p.id),
-    EXISTS (SELECT 1 FROM message_attachments ma WHERE ma.message_id = p.id))) AS page
+    p.id IN (SELECT message_id FROM reactions),
+    p.id IN (SELECT message_id FROM message_attachments))) AS page
   FROM (${inner}) p`;
-const PAGE_BEFORE_SQL = pageJson(`SELECT * FROM messages WHERE conversation_id = ? AND (sent_at, id) < (?, ?) ORDER BY sent_at DESC, id DESC LIMIT ?`);
-const PAGE_AFTER_SQL = pageJson(`SELECT * FROM messages WHERE conversation_id = ? AND (sent_at, id) > (?, ?) ORDER BY sent_at, id LIMIT ?`);
-const BY_UID_SQL = pageJson(`SELECT * FROM messages WHERE uid = ?`);
+const PAGE_BEFORE_SQL = pageJson(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND (sent_at, id) < (?, ?) ORDER BY sent_at DESC, id DESC LIMIT ?`);
+const PAGE_AFTER_SQL = pageJson(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = ? AND (sent_at, id) > (?, ?) ORDER BY sent_at, id LIMIT ?`);
+const BY_UID_SQL = pageJson(`SELECT ${COLUMNS} FROM messages WHERE uid = ?`);
 
 /** Statements worth compiling at unlock, so the first page does not pay for it. */
 export const pageStatements = [
