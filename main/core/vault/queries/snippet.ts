@@ -23,51 +23,61 @@ export function termTokens(term: string): string[] {
   return [...term.matchAll(TOKEN)].map((m) => fold(m[0]));
 }
 
-/** A text's tokens: where each starts and ends, and its folded form. */
+/**
+ * A text's tokens: where each starts and ends in the text, and where its
+ * folded form lies in `folded` (for ASCII text, the lowercased text itself,
+ * so no string is cut out per token).
+ */
 interface Tokens {
   starts: number[];
   ends: number[];
-  folded: string[];
+  folded: string;
+  foldedStarts: number[];
+  foldedEnds: number[];
 }
 
 /** ASCII letters and digits; every other ASCII character separates tokens, as in unicode61. */
 const isAsciiWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 122);
 
 function tokensOf(text: string): Tokens {
-  const tokens: Tokens = { starts: [], ends: [], folded: [] };
   if (ASCII.test(text)) {
-    // Most messages are ASCII: fold the whole text once and cut tokens from it with a plain scan
+    // Most messages are ASCII: fold the whole text once and find tokens with a plain scan
     // (snippets for 50 hits cost more than the search itself when each token was a regex match).
     const lower = text.toLowerCase();
+    const starts: number[] = [];
+    const ends: number[] = [];
     for (let i = 0; i < lower.length; ) {
       if (!isAsciiWordChar(lower.charCodeAt(i))) {
         i++;
         continue;
       }
-      const start = i;
+      starts.push(i);
       while (i < lower.length && isAsciiWordChar(lower.charCodeAt(i))) i++;
-      tokens.starts.push(start);
-      tokens.ends.push(i);
-      tokens.folded.push(lower.slice(start, i));
+      ends.push(i);
     }
-    return tokens;
+    return { starts, ends, folded: lower, foldedStarts: starts, foldedEnds: ends };
   }
+  const tokens: Tokens = { starts: [], ends: [], folded: '', foldedStarts: [], foldedEnds: [] };
   const pattern = new RegExp(TOKEN.source, 'gu');
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     tokens.starts.push(m.index);
     tokens.ends.push(m.index + m[0].length);
-    tokens.folded.push(fold(m[0]));
+    if (tokens.folded) tokens.folded += ' ';
+    tokens.foldedStarts.push(tokens.folded.length);
+    tokens.folded += fold(m[0]);
+    tokens.foldedEnds.push(tokens.folded.length);
   }
   return tokens;
 }
 
 /** Whether `term` (folded tokens) matches the tokens from index `at`; the prefix form lets its one token match a longer word. */
-function matchesAt(folded: readonly string[], at: number, term: readonly string[], prefix: boolean): boolean {
-  if (at + term.length > folded.length) return false;
+function matchesAt(tokens: Tokens, at: number, term: readonly string[], prefix: boolean): boolean {
+  if (at + term.length > tokens.starts.length) return false;
   for (let k = 0; k < term.length; k++) {
-    const token = folded[at + k] as string;
     const want = term[k] as string;
-    if (prefix ? !token.startsWith(want) : token !== want) return false;
+    const start = tokens.foldedStarts[at + k] as number;
+    const length = (tokens.foldedEnds[at + k] as number) - start;
+    if ((prefix ? length < want.length : length !== want.length) || !tokens.folded.startsWith(want, start)) return false;
   }
   return true;
 }
@@ -79,14 +89,16 @@ function matchesAt(folded: readonly string[], at: number, term: readonly string[
 export function buildSnippet(text: string, terms: readonly string[][], prefixLast = false): SnippetPart[] | null {
   // Plain loops and no closures in here: it runs for every hit shown, and under tsx each closure
   // made per call also costs a name-keeping helper call.
-  const { starts, ends, folded } = tokensOf(text);
+  const tokens = tokensOf(text);
+  const { starts, ends } = tokens;
+  const count = starts.length;
   const prefixTerm = prefixLast && terms[terms.length - 1]?.length === 1 ? terms.length - 1 : -1;
   // The earliest token where any term matches; every match starts there or later.
   let first = -1;
   for (let t = 0; t < terms.length; t++) {
-    const limit = first < 0 ? folded.length : first;
+    const limit = first < 0 ? count : first;
     for (let i = 0; i < limit; i++) {
-      if (matchesAt(folded, i, terms[t] as string[], t === prefixTerm)) {
+      if (matchesAt(tokens, i, terms[t] as string[], t === prefixTerm)) {
         first = i;
         break;
       }
@@ -94,9 +106,9 @@ export function buildSnippet(text: string, terms: readonly string[][], prefixLas
   }
   if (first < 0) return null;
   let from = 0;
-  let to = folded.length;
-  if (folded.length > WINDOW_TOKENS) {
-    from = Math.max(0, Math.min(first - 3, folded.length - WINDOW_TOKENS));
+  let to = count;
+  if (count > WINDOW_TOKENS) {
+    from = Math.max(0, Math.min(first - 3, count - WINDOW_TOKENS));
     to = from + WINDOW_TOKENS;
   }
   // Marks within the window (no match starts before it, since from <= first).
@@ -105,7 +117,7 @@ export function buildSnippet(text: string, terms: readonly string[][], prefixLas
   for (let t = 0; t < terms.length; t++) {
     const term = terms[t] as string[];
     for (let i = from; i < to; i++) {
-      if (!matchesAt(folded, i, term, t === prefixTerm)) continue;
+      if (!matchesAt(tokens, i, term, t === prefixTerm)) continue;
       for (let k = 0; k < term.length && i + k < to; k++) {
         marked[i + k - from] = true;
         if (k > 0) joined[i + k - from] = true;
@@ -113,7 +125,7 @@ export function buildSnippet(text: string, terms: readonly string[][], prefixLas
     }
   }
   const start = from === 0 ? 0 : (starts[from] as number);
-  const end = to === folded.length ? text.length : (ends[to - 1] as number);
+  const end = to === count ? text.length : (ends[to - 1] as number);
   const parts: SnippetPart[] = [];
   if (start > 0) appendPart(parts, ELLIPSIS, false);
   let at = start;
