@@ -217,12 +217,12 @@ export function createCore(options: CoreOptions): Core {
       return { ok: true as const };
     },
 
-    // Being built (issue 7); each line is replaced by its implementation.
-    'groups.create': () => notBuiltYet(),
-    'groups.rename': () => notBuiltYet(),
-    'groups.addMembers': () => notBuiltYet(),
-    'groups.removeMember': () => notBuiltYet(),
-    'groups.leave': () => notBuiltYet(),
+    // Groups and attachments (issue 7).
+    'groups.create': ({ name, memberIds }) => requireClient().createGroup(name, memberIds),
+    'groups.rename': ({ conversationId, name }) => requireClient().renameGroup(conversationId, name),
+    'groups.addMembers': ({ conversationId, memberIds }) => requireClient().addGroupMembers(conversationId, memberIds),
+    'groups.removeMember': ({ conversationId, memberId }) => requireClient().removeGroupMember(conversationId, memberId),
+    'groups.leave': ({ conversationId }) => requireClient().leaveGroup(conversationId),
     'attachments.createDraft': (draft) => ({ draftId: requireClient().attachments.createDraft(draft) }),
     'attachments.appendDraft': ({ draftId, data }) => ({ received: requireClient().attachments.appendDraft(draftId, Buffer.from(data, 'base64')) }),
     'attachments.discardDraft': ({ draftId }) => {
@@ -272,9 +272,4 @@ export function createCore(options: CoreOptions): Core {
       emitter.removeAllListeners();
     },
   };
-}
-
-// Temporary, while issue 7 is being built: removed when the last handler above is real.
-function notBuiltYet(): never {
-  throw new HearthError('unavailable', 'This is not built yet.');
 }

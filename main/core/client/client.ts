@@ -5,6 +5,7 @@ import * as contactOps from '../messaging/contacts';
 import * as disappearingOps from '../messaging/disappearing';
 import * as conversationOps from '../messaging/conversations';
 import * as editOps from '../messaging/edits';
+import * as groupOps from '../messaging/groups';
 import type { MessagingContext } from '../messaging/context';
 import { ClientEvents } from '../messaging/events';
 import { ExpiryReaper } from '../messaging/expiry-reaper';
@@ -282,6 +283,29 @@ export class Client {
   }
   setTyping(conversationId: string, typing: boolean): Promise<void> {
     return sendOps.setTyping(this.ctx, this.outbox, conversationId, typing);
+  }
+  // Groups
+  createGroup(name: string, memberIds: readonly string[]): Promise<ConversationSummary> {
+    return groupOps.createGroup(this.ctx, this.outbox, name, memberIds);
+  }
+  renameGroup(conversationId: string, name: string): Promise<ConversationSummary> {
+    return groupOps.renameGroup(this.ctx, this.outbox, conversationId, name);
+  }
+  addGroupMembers(conversationId: string, memberIds: readonly string[]): Promise<ConversationSummary> {
+    return groupOps.addMembers(this.ctx, this.outbox, conversationId, memberIds);
+  }
+  removeGroupMember(conversationId: string, memberId: string): Promise<ConversationSummary> {
+    return groupOps.removeMember(this.ctx, this.outbox, conversationId, memberId);
+  }
+  leaveGroup(conversationId: string): Promise<ConversationSummary> {
+    return groupOps.leaveGroup(this.ctx, this.outbox, conversationId);
+  }
+  listGroups(): ConversationSummary[] {
+    return groupOps.listGroups(this.ctx);
+  }
+  /** Our groups with exactly this name (the CLI names groups by name). */
+  groupsNamed(name: string): ConversationSummary[] {
+    return groupOps.groupsNamed(this.ctx, name);
   }
   search(query: string, options: { conversationId?: string; limit?: number } = {}): SearchHit[] {
     return conversationOps.searchMessages(this.ctx, query, options);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { HearthError, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type AttachmentDraft, type Message } from '../../../shared/api';
 import type { AttachmentPointer } from '../../../shared/proto/gen/hearth/v1/content_pb';
 import type { DeviceCredentials } from '../transport/relay-connection';
-import { attachmentRows, messages, outbox, type SqlWriter } from '../vault';
+import { attachmentRows, messages, type SqlWriter } from '../vault';
 import { wipe } from '../vault/crypto';
 import type { MessageAttachment as StoredAttachment } from '../vault/queries/messages';
 import { AttachmentIntegrityError, decryptAttachment, encryptAttachment, encryptedSize, newRemoteKey, REMOTE_KEY_BYTES } from './attachment-cipher';
@@ -14,7 +14,9 @@ import { encodeDataWithAttachments, hex, newMessageId, QUOTE_TEXT_LENGTH } from 
 import type { MessagingContext } from './context';
 import { requireConversation, requireMessage } from './conversations';
 import { timerSeconds } from './disappearing';
+import { enqueueForConversation } from './fan-out';
 import type { Outbox } from './outbox';
+import { requireSendable } from './send';
 import { messageView } from './views';
 
 /** What a person reads when a download does not match what the message promised. */
@@ -83,8 +85,7 @@ export class Attachments {
     const conversation = requireConversation(this.ctx, conversationId);
     const quoted = replyTo === undefined ? null : requireMessage(this.ctx, replyTo);
     if (quoted && (quoted.conversationId !== conversationId || quoted.kind !== 'text' || quoted.deleted)) throw new HearthError('invalid-arguments', 'A reply must quote a message of the same conversation.');
-    if (conversation.type !== 'direct' || !conversation.contactId) throw new HearthError('invalid-arguments', 'Group conversations are not supported yet.');
-    if (conversation.sendingHeld) throw new HearthError('untrusted-identity', `The safety number with ${conversation.contactId} changed. Review it and accept the change before sending.`);
+    requireSendable(conversation);
     this.drafts.check(draftIds);
     const sealed = this.drafts.take(draftIds);
     const uid = hex(newMessageId());
@@ -313,15 +314,14 @@ export class Attachments {
     if (!first) return;
     const message = requireMessage(this.ctx, first.messageUid);
     const conversation = requireConversation(this.ctx, message.conversationId);
-    const recipient = conversation.contactId;
-    if (!recipient || message.status !== 'pending') return;
+    if ((conversation.type === 'direct' && !conversation.contactId) || conversation.isMember === false || message.status !== 'pending') return;
     const quoted = message.replyTo ? this.ctx.vault.read((db) => messageView(db, message.replyTo ?? '')) : null;
     const quote = quoted ? { id: Buffer.from(quoted.id, 'hex'), author: quoted.authorId ?? this.ctx.self.name, text: (quoted.body ?? '').slice(0, QUOTE_TEXT_LENGTH) } : undefined;
     const payload = encodeDataWithAttachments(Buffer.from(message.id, 'hex'), message.body ?? '', message.sentAt, rows.map(pointerOf), quote, timerSeconds(message.expireTimerMs ?? null));
     const now = this.ctx.now();
     const queued = await this.ctx.vault.write((tx) => {
       if (tx.get('SELECT 1 AS x FROM outbox WHERE message_id = ?', [messageId])) return false;
-      outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId, recipient, payload, nextAttemptAt: now, createdAt: now });
+      enqueueForConversation(tx, message.conversationId, { kind: 'message', messageId, payload, now });
       return true;
     });
     if (queued) this.sends.kick();

@@ -28,4 +28,4 @@ export interface ExpiryHooks {
 }
 
 /** Outbox entry kinds (outbox.kind). */
-export type OutboxKind = 'message' | 'receipt' | 'typing' | 'session-reset';
+export type OutboxKind = 'message' | 'receipt' | 'typing' | 'session-reset' | 'sender-key';

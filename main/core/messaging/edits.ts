@@ -1,10 +1,12 @@
 import { HearthError, type Message, type MessageVersion } from '../../../shared/api';
-import { messaging, outbox } from '../vault';
+import { messaging } from '../vault';
 import { DELETE_FOR_EVERYONE_MS, encodeDelete, encodeEdit } from './content';
 import type { MessagingContext } from './context';
 import { requireConversation, requireMessage } from './conversations';
+import { enqueueForConversation } from './fan-out';
 import type { Outbox } from './outbox';
 import { removeMessages } from './removal';
+import { requireSendable } from './send';
 
 /**
  * Edits and deletes of messages (docs/messaging.md, "Edits and deletes").
@@ -12,12 +14,9 @@ import { removeMessages } from './removal';
  * outbox entry that tells the other side are one vault commit.
  */
 
-/** The recipient of a conversation we may send in, or a HearthError saying why not. */
-function recipientOf(ctx: MessagingContext, conversationId: string): string {
-  const conversation = requireConversation(ctx, conversationId);
-  if (conversation.type !== 'direct' || !conversation.contactId) throw new HearthError('invalid-arguments', 'Group conversations are not supported yet.');
-  if (conversation.sendingHeld) throw new HearthError('untrusted-identity', `The safety number with ${conversation.contactId} changed. Review it and accept the change before sending.`);
-  return conversation.contactId;
+/** Throws a HearthError saying why if we may not send in the conversation (held, or a group we left). */
+function checkSendable(ctx: MessagingContext, conversationId: string): void {
+  requireSendable(requireConversation(ctx, conversationId));
 }
 
 function requireOwn(ctx: MessagingContext, uid: string, what: string): Message {
@@ -30,7 +29,7 @@ function requireOwn(ctx: MessagingContext, uid: string, what: string): Message {
 export async function editMessage(ctx: MessagingContext, sends: Outbox, uid: string, body: string): Promise<Message> {
   if (body.length === 0) throw new HearthError('invalid-arguments', 'An edit needs the new text.');
   const message = requireOwn(ctx, uid, 'edited');
-  const recipient = recipientOf(ctx, message.conversationId);
+  checkSendable(ctx, message.conversationId);
   if (body === message.body) return message;
   const now = ctx.now();
   await ctx.vault.write((tx) => {
@@ -38,7 +37,7 @@ export async function editMessage(ctx: MessagingContext, sends: Outbox, uid: str
     if (!own || own.body === null) throw new HearthError('not-found', 'No such message.');
     const previousAt = Number(tx.get('SELECT coalesce(edited_at, sent_at) AS at FROM messages WHERE id = ?', [own.id])?.at ?? own.sentAt);
     messaging.editMessage(tx, own.id, own.body, body, previousAt, now);
-    outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId: null, recipient, payload: encodeEdit(Buffer.from(uid, 'hex'), body, now), nextAttemptAt: now, createdAt: now });
+    enqueueForConversation(tx, message.conversationId, { kind: 'message', messageId: null, payload: encodeEdit(Buffer.from(uid, 'hex'), body, now), now });
   });
   return announce(ctx, sends, uid);
 }
@@ -58,10 +57,10 @@ export async function deleteMessage(ctx: MessagingContext, sends: Outbox, uid: s
   const message = requireOwn(ctx, uid, 'deleted for everyone');
   const now = ctx.now();
   if (now - message.sentAt > DELETE_FOR_EVERYONE_MS) throw new HearthError('invalid-arguments', 'Messages can be deleted for everyone only within 24 hours of sending them.');
-  const recipient = recipientOf(ctx, message.conversationId);
+  checkSendable(ctx, message.conversationId);
   await ctx.vault.write((tx) => {
     messaging.tombstoneMessage(tx, message.seq, now);
-    outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId: null, recipient, payload: encodeDelete(Buffer.from(uid, 'hex'), now), nextAttemptAt: now, createdAt: now });
+    enqueueForConversation(tx, message.conversationId, { kind: 'message', messageId: null, payload: encodeDelete(Buffer.from(uid, 'hex'), now), now });
   });
   ctx.expiry.removed();
   await announce(ctx, sends, uid);

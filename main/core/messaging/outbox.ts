@@ -5,6 +5,7 @@ import {
   deleteSession,
   hasUsableSession,
   isProtocolError,
+  sealGroupContent,
   startSession,
   type DeviceAddress,
   type IdentityChangeNotice,
@@ -13,9 +14,10 @@ import {
 } from '../protocol';
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { RelayError, isRelayError } from '../transport';
-import { messaging, outbox, protocol as protocolRows } from '../vault';
+import { groups, messaging, outbox, protocol as protocolRows } from '../vault';
 import type { OutboxEntry } from '../vault/queries/outbox';
 import type { MessagingContext, OutboxKind } from './context';
+import { GroupSendPreparer } from './group-send';
 import { announceIdentityChange, recordIdentityNotice } from './identity-notices';
 import { encryptEnvelope } from './sealed-sender';
 import { messageView } from './views';
@@ -175,6 +177,8 @@ export class Outbox {
     }
     const bundles = reset || usable.length === 0 ? await this.fetchBundles(recipient) : null;
     const seal = await this.ctx.sealedSender.sealFor(recipient);
+    const groupSends = vault.read((db) => groups.outboxGroupSends(db, entries.map((e) => e.id)));
+    const groupPreparer = new GroupSendPreparer((fn) => vault.read(fn));
 
     const outcome: { held: IdentityChangeNotice | null } = { held: null };
     const notices: IdentityChangeNotice[] = [];
@@ -202,8 +206,15 @@ export class Outbox {
         }
         const out: PreparedDelivery[] = [];
         for (const entry of entries) {
+          const sendId = groupSends.get(entry.id);
+          const group = sendId === undefined ? null : await groupPreparer.prepare(tx, entry, sendId, seal);
           for (const deviceId of devices) {
-            out.push({ outboxId: entry.id, deviceId, submissionId: randomBytes(16), ...(await encryptEnvelope(tx, { name: recipient, deviceId }, entry.payload, seal)) });
+            const to = { name: recipient, deviceId };
+            const sealedGroup = group?.sealedContent;
+            const envelope = sealedGroup
+              ? { envelopeType: EnvelopeType.SEALED_SENDER, ciphertext: await sealGroupContent(tx, to, sealedGroup) }
+              : await encryptEnvelope(tx, to, group?.payload ?? entry.payload, seal);
+            out.push({ outboxId: entry.id, deviceId, submissionId: randomBytes(16), ...envelope });
           }
         }
         return out;
@@ -213,6 +224,7 @@ export class Outbox {
         const heldNotice = outcome.held;
         await vault.write((tx) => {
           applyProtocolWrites(tx, writes, now);
+          groupPreparer.apply(tx);
           for (const d of out) messaging.putDelivery(tx, { ...d, sent: false });
           for (const notice of notices) recordIdentityNotice(tx, notice, now);
           if (heldNotice) {
@@ -361,7 +373,8 @@ export class Outbox {
           if (entry.kind === 'message' && entry.conversationId !== null) {
             messaging.setConversationSealedSender(tx, entry.conversationId, mine.every((d) => d.envelopeType === EnvelopeType.SEALED_SENDER));
           }
-          if (entry.messageId !== null && tx.run(`UPDATE messages SET status = 'sent' WHERE id = ? AND status IN ('pending', 'failed')`, [entry.messageId]) > 0) {
+          // A group message is 'sent' once no member's entry is still on its way (parked ones do not hold it back).
+          if (entry.messageId !== null && tx.run(`UPDATE messages SET status = 'sent' WHERE id = ? AND status IN ('pending', 'failed') AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = ? AND next_attempt_at < ?)`, [entry.messageId, entry.messageId, PARKED]) > 0) {
             changedMessages.push(entry.messageId);
           }
         } else if (refused.some((d) => d.outboxId === entry.id) && !mine.some((d) => !d.sent)) {
@@ -370,6 +383,7 @@ export class Outbox {
           outbox.reschedule(tx, entry.id, now + backoff(entry.attempts, retry.get(entry.id) ?? 0));
         }
       }
+      if (completed.length > 0) groups.pruneSends(tx);
     });
     this.announce(changedMessages);
     return moved || completed.length > 0;

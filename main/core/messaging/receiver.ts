@@ -4,6 +4,7 @@ import type { AttachmentPointer } from '../../../shared/proto/gen/hearth/v1/cont
 import type { MessageAttachment as StoredAttachment } from '../vault/queries/messages';
 import { storeIncomingAttachments } from './attachments';
 import { decryptMessage, isProtocolError, sealedSenderDecrypt, type DeviceAddress, type IdentityChangeNotice } from '../protocol';
+import { GroupReceiving, type HeldGroupContent } from './group-receive';
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { isRelayError } from '../transport';
 import { conversations, expiry, messages, messaging, outbox, type SqlWriter } from '../vault';
@@ -22,8 +23,10 @@ const ACK_BATCH = 256;
 /** At most one session reset per sender in this long, so a burst of undecryptable envelopes makes one. */
 const RESET_INTERVAL_MS = 60_000;
 
-type Outcome =
-  | { readonly envelope: Envelope; readonly kind: 'content'; readonly sender: DeviceAddress; readonly content: Content; readonly identityChange: IdentityChangeNotice | null }
+/** What decrypting one envelope came to (group-receive.ts works on these too). */
+export type Outcome =
+  | { readonly envelope: Envelope; readonly kind: 'content'; readonly sender: DeviceAddress; readonly content: Content; readonly identityChange: IdentityChangeNotice | null; readonly groupId?: Uint8Array | null }
+  | { readonly envelope: Envelope; readonly kind: 'awaiting-key'; readonly sender: DeviceAddress; readonly groupId: Uint8Array | null; readonly ciphertext: Uint8Array }
   | { readonly envelope: Envelope; readonly kind: 'undecryptable'; readonly sender: DeviceAddress; readonly placeholder: boolean }
   | { readonly envelope: Envelope; readonly kind: 'drop' };
 
@@ -51,6 +54,7 @@ export class Receiver {
   private running: Promise<void> | null = null;
   private readonly lastReset = new Map<string, number>();
   private stopped = false;
+  private readonly groups: GroupReceiving;
   /** Envelopes stored and acked since start (for `sync` and the benchmark). */
   processed = 0;
   /** Why the last batch could not be stored, if one could not (cleared by the next stored batch). */
@@ -61,7 +65,9 @@ export class Receiver {
     private readonly sends: Outbox,
     /** Called after a batch stored attachments to download. */
     private readonly attachmentsArrived: () => void = () => undefined,
-  ) {}
+  ) {
+    this.groups = new GroupReceiving(ctx);
+  }
 
   push(envelopes: readonly Envelope[]): void {
     if (this.stopped || envelopes.length === 0) return;
@@ -122,14 +128,22 @@ export class Receiver {
         async (tx) => {
           const outcomes: Outcome[] = [];
           const trustRoot = this.ctx.sealedSender.trustRoot();
-          for (const envelope of fresh) outcomes.push(await this.decrypt(tx, envelope, trustRoot));
-          return outcomes;
+          const keyed = new Set<string>();
+          for (const envelope of fresh) {
+            const outcome = await this.decrypt(tx, envelope, trustRoot);
+            // A sender key is taken at once, so a group message later in the batch decrypts.
+            if (outcome.kind === 'content' && (await this.groups.takeSenderKey(tx, outcome.sender, outcome.content))) keyed.add(outcome.sender.name);
+            outcomes.push(outcome);
+          }
+          // Group messages that came before their sender key (in this batch or earlier) are tried again.
+          const recovered = await this.groups.retryAwaiting(tx, keyed, outcomes);
+          return recovered;
         },
-        async (writes, outcomes) => {
+        async (writes, { outcomes, held }) => {
           const now = this.ctx.now();
           result.effects = await vault.write((tx) => {
             applyProtocolWrites(tx, writes, now);
-            return this.store(tx, outcomes, now);
+            return this.store(tx, outcomes, now, held);
           });
         },
       );
@@ -166,7 +180,9 @@ export class Receiver {
     if (!trustRoot) return { envelope, kind: 'drop' };
     try {
       const unsealed = await sealedSenderDecrypt(tx, envelope.content, { trustRoot, resolveSender: (certified) => this.ctx.sealedSender.resolve(certified) });
-      return this.opened(envelope, unsealed.sender, unsealed.content, unsealed.identityChange);
+      if (unsealed.awaitingSenderKey) return { envelope, kind: 'awaiting-key', sender: unsealed.sender, groupId: unsealed.groupId ?? null, ciphertext: unsealed.awaitingSenderKey };
+      const opened = this.opened(envelope, unsealed.sender, unsealed.content, unsealed.identityChange);
+      return opened.kind === 'content' && unsealed.groupId ? { ...opened, groupId: unsealed.groupId } : opened;
     } catch (error) {
       if (isProtocolError(error, 'storage')) throw error;
       // Offline while looking the sender up: the batch is not stored, and the relay delivers it again.
@@ -194,13 +210,13 @@ export class Receiver {
   }
 
   /** Stores a decrypted batch; runs inside the vault transaction with the protocol writes. */
-  private store(tx: SqlWriter, outcomes: readonly Outcome[], now: number): BatchEffects {
+  private store(tx: SqlWriter, outcomes: readonly Outcome[], now: number, held: readonly HeldGroupContent[]): BatchEffects {
     const effects: BatchEffects = { added: [], updatedUids: [], conversations: new Set(), typing: [], notices: [], queuedSends: false, attachments: false };
     const pointers = new Map<string, AttachmentPointer[]>();
     const storedAttachments = new Map<string, StoredAttachment[]>();
     const delivered = new Map<string, Uint8Array[]>();
     const resets = new Set<string>();
-    messaging.recordReceivedEnvelopes(tx, outcomes.map((o) => o.envelope.id), now);
+    messaging.recordReceivedEnvelopes(tx, outcomes.filter((o) => !this.groups.isRecovered(o.envelope)).map((o) => o.envelope.id), now);
     // Message ids already stored (a sender's retry that got past the relay's dedupe), looked up in one go.
     const stored = messaging.existingUids(
       tx,
@@ -214,10 +230,17 @@ export class Receiver {
     const timers = new Map<string, number>();
     /** Edits (body) and deletes for everyone (body null), applied after the batch's messages are stored. */
     const changes: Array<{ conversationId: string; from: string; targetUid: string; body: string | null; at: number }> = [];
-    for (const outcome of outcomes) {
+    const groupPass = this.groups.beginStore(tx, outcomes, held, now);
+    for (const outcome of groupPass.items) {
       if (outcome.kind === 'drop') continue;
+      if (outcome.kind === 'awaiting-key') {
+        this.groups.holdAwaiting(tx, outcome, now);
+        continue;
+      }
       const from = outcome.sender.name;
-      let conversationId = conversationOf.get(from);
+      const placed = outcome.kind === 'content' ? this.groups.place(tx, outcome, now, effects) : null;
+      if (placed === 'done') continue;
+      let conversationId = placed?.conversationId ?? conversationOf.get(from);
       if (conversationId === undefined) {
         conversationId = ensureDirectConversation(tx, from, now);
         conversationOf.set(from, conversationId);
@@ -273,6 +296,7 @@ export class Receiver {
           const status = body.value.type === ReceiptType.READ ? 'read' : body.value.type === ReceiptType.DELIVERY ? 'delivered' : null;
           if (!status) break;
           const changed = messaging.advanceOutgoingStatus(tx, body.value.ids.map(hex), conversationId, status);
+          changed.push(...this.groups.receipts(tx, from, body.value.ids.map(hex), status, effects));
           if (changed.length > 0) {
             effects.updatedUids.push(...changed);
             effects.conversations.add(conversationId);
@@ -288,10 +312,10 @@ export class Receiver {
           // Decrypting it already moved us onto the sender's new session; nothing to store.
           break;
         case 'edit':
-          changes.push({ conversationId, from, targetUid: hex(body.value.targetId), body: body.value.body, at: Number(body.value.timestampMs) || now });
+          changes.push({ conversationId: this.groups.targetConversation(tx, hex(body.value.targetId), from) ?? conversationId, from, targetUid: hex(body.value.targetId), body: body.value.body, at: Number(body.value.timestampMs) || now });
           break;
         case 'delete':
-          changes.push({ conversationId, from, targetUid: hex(body.value.targetId), body: null, at: Number(body.value.timestampMs) || now });
+          changes.push({ conversationId: this.groups.targetConversation(tx, hex(body.value.targetId), from) ?? conversationId, from, targetUid: hex(body.value.targetId), body: null, at: Number(body.value.timestampMs) || now });
           break;
         case 'timerUpdate': {
           // Group timers arrive with the group's updates (groups); this is the one-to-one case.
@@ -304,7 +328,7 @@ export class Receiver {
           break;
         }
         case 'reaction':
-          reactions.push({ conversationId, from, targetUid: hex(body.value.targetId), emoji: body.value.remove ? null : body.value.emoji, at: Number(body.value.timestampMs) || now });
+          reactions.push({ conversationId: this.groups.targetConversation(tx, hex(body.value.targetId), from) ?? conversationId, from, targetUid: hex(body.value.targetId), emoji: body.value.remove ? null : body.value.emoji, at: Number(body.value.timestampMs) || now });
           break;
       }
     }
@@ -359,6 +383,7 @@ export class Receiver {
       outbox.enqueue(tx, { kind: 'session-reset', conversationId: null, messageId: null, recipient: sender, payload: encodeSessionReset(), nextAttemptAt: now, createdAt: now });
       effects.queuedSends = true;
     }
+    groupPass.finish(tx);
     for (const id of effects.conversations) conversations.setArchived(tx, id, false, now);
     return effects;
   }

@@ -9,6 +9,8 @@ import type { Outbox } from './outbox';
 import { requireConversation, requireMessage } from './conversations';
 import { encryptEnvelope } from './sealed-sender';
 import { timerSeconds } from './disappearing';
+import { enqueueForConversation } from './fan-out';
+import type { ConversationSummary } from '../../../shared/api';
 import { OWN_REACTION, toMessage } from './views';
 
 /**
@@ -20,11 +22,9 @@ export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversa
   const conversation = requireConversation(ctx, conversationId);
   const quoted = replyTo === undefined ? null : requireMessage(ctx, replyTo);
   if (quoted && (quoted.conversationId !== conversationId || quoted.kind !== 'text' || quoted.deleted)) throw new HearthError('invalid-arguments', 'A reply must quote a message of the same conversation.');
-  const recipient = conversation.contactId;
-  if (conversation.type !== 'direct' || !recipient) throw new HearthError('invalid-arguments', 'Group conversations are not supported yet.');
-  if (conversation.sendingHeld) {
-    throw new HearthError('untrusted-identity', `The safety number with ${recipient} changed. Review it and accept the change before sending.`);
-  }
+  if (conversation.type === 'group') return sendGroupMessage(ctx, sends, conversation, body, quoted);
+  const recipient = requireSendable(conversation);
+  if (recipient === null) throw new HearthError('internal', 'A direct conversation without a contact.');
   const id = newMessageId();
   const uid = hex(id);
   const now = ctx.now();
@@ -72,6 +72,47 @@ export async function sendMessage(ctx: MessagingContext, sends: Outbox, conversa
   return message;
 }
 
+/**
+ * Whom a conversation's messages go to: the contact of a direct conversation
+ * (unless sending is held), or null for a group we are still a member of.
+ */
+export function requireSendable(conversation: ConversationSummary): string | null {
+  if (conversation.type === 'group') {
+    if (conversation.isMember === false) throw new HearthError('invalid-arguments', 'You are no longer a member of this group.');
+    return null;
+  }
+  const recipient = conversation.contactId;
+  if (!recipient) throw new HearthError('internal', 'A direct conversation without a contact.');
+  if (conversation.sendingHeld) throw new HearthError('untrusted-identity', `The safety number with ${recipient} changed. Review it and accept the change before sending.`);
+  return recipient;
+}
+
+/** A group message: stored 'pending' and handed to the group fan-out in one commit. */
+async function sendGroupMessage(ctx: MessagingContext, sends: Outbox, conversation: ConversationSummary, body: string, quoted: Message | null): Promise<Message> {
+  requireSendable(conversation);
+  const id = newMessageId();
+  const uid = hex(id);
+  const now = ctx.now();
+  const quote = quoted ? { id: Buffer.from(quoted.id, 'hex'), author: quoted.authorId ?? ctx.self.name, text: (quoted.body ?? '').slice(0, QUOTE_TEXT_LENGTH) } : undefined;
+  const expiresInMs = conversation.expireTimerMs ?? null;
+  const expiresAt = expiresInMs === null ? null : now + expiresInMs;
+  const payload = encodeData(id, body, now, quote, timerSeconds(expiresInMs));
+  const row = await ctx.vault.write((tx) => {
+    const messageId = messages.insertMessage(tx, { uid, conversationId: conversation.id, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, replyToUid: quoted?.id ?? null, expiresInMs, expiresAt });
+    enqueueForConversation(tx, conversation.id, { kind: 'message', messageId, payload, now });
+    return messageId;
+  });
+  const message = toMessage(
+    { id: row, uid, conversationId: conversation.id, authorId: null, direction: 'outgoing', body, status: 'pending', sentAt: now, receivedAt: now, readAt: null, expiresInMs, expiresAt, replyToUid: quoted?.id ?? null, reactions: [], attachments: [] },
+    'text',
+  );
+  if (expiresAt !== null) ctx.expiry.rearm();
+  ctx.events.emit('messages.onDidAdd', { message });
+  if (ctx.events.wanted) ctx.events.emit('conversations.onDidUpdate', { conversation: requireConversation(ctx, conversation.id) });
+  sends.kick();
+  return message;
+}
+
 /** Sends a failed message again, to the devices that have not got it. */
 export async function retryMessage(ctx: MessagingContext, sends: Outbox, uid: string): Promise<Message> {
   const message = requireMessage(ctx, uid);
@@ -79,8 +120,16 @@ export async function retryMessage(ctx: MessagingContext, sends: Outbox, uid: st
   if (message.status !== 'failed') return message;
   const now = ctx.now();
   await ctx.vault.write((tx) => {
+    const groupEntries = tx.all('SELECT o.id FROM outbox o JOIN conversations c ON c.id = o.conversation_id WHERE o.message_id = ? AND c.type = ?', [message.seq, 'group']).map((r) => Number(r.id));
     const entry = messaging.outboxForMessage(tx, message.seq);
-    if (entry !== null) {
+    if (groupEntries.length > 0) {
+      for (const e of groupEntries) {
+        messaging.removeUnsentDeliveries(tx, e);
+        messaging.resetOutboxSchedule(tx, e, now);
+      }
+    } else if (requireConversation(ctx, message.conversationId).type === 'group') {
+      enqueueForConversation(tx, message.conversationId, { kind: 'message', messageId: message.seq, payload: encodeData(Buffer.from(uid, 'hex'), message.body ?? '', message.sentAt, undefined, timerSeconds(message.expireTimerMs ?? null)), now });
+    } else if (entry !== null) {
       messaging.removeUnsentDeliveries(tx, entry);
       messaging.resetOutboxSchedule(tx, entry, now);
     } else {
@@ -100,11 +149,12 @@ export async function retryMessage(ctx: MessagingContext, sends: Outbox, uid: st
 /** Typing indicators are best effort: sent only while online, dropped when stale. */
 export async function setTyping(ctx: MessagingContext, sends: Outbox, conversationId: string, typing: boolean): Promise<void> {
   const conversation = requireConversation(ctx, conversationId);
-  if (!ctx.settings().sendTypingIndicators || !ctx.connection.isOnline || !conversation.contactId || conversation.sendingHeld) return;
+  if (!ctx.settings().sendTypingIndicators || !ctx.connection.isOnline || conversation.sendingHeld || conversation.isMember === false) return;
   const now = ctx.now();
-  const recipient = conversation.contactId;
+  const payload = encodeTyping(typing ? TypingAction.STARTED : TypingAction.STOPPED, now);
   await ctx.vault.write((tx) => {
-    outbox.enqueue(tx, { kind: 'typing', conversationId: null, messageId: null, recipient, payload: encodeTyping(typing ? TypingAction.STARTED : TypingAction.STOPPED, now), nextAttemptAt: now, createdAt: now });
+    if (conversation.type === 'group') enqueueForConversation(tx, conversationId, { kind: 'typing', messageId: null, payload, now });
+    else if (conversation.contactId) outbox.enqueue(tx, { kind: 'typing', conversationId: null, messageId: null, recipient: conversation.contactId, payload, nextAttemptAt: now, createdAt: now });
   });
   sends.kick();
 }
@@ -114,14 +164,11 @@ export async function react(ctx: MessagingContext, sends: Outbox, uid: string, e
   const message = requireMessage(ctx, uid);
   if (message.kind !== 'text') throw new HearthError('invalid-arguments', 'Only messages can have reactions.');
   if (emoji !== null && (emoji.length === 0 || emoji.length > MAX_REACTION_LENGTH)) throw new HearthError('invalid-arguments', 'A reaction is one emoji.');
-  const conversation = requireConversation(ctx, message.conversationId);
-  const recipient = conversation.contactId;
-  if (conversation.type !== 'direct' || !recipient) throw new HearthError('invalid-arguments', 'Group conversations are not supported yet.');
-  if (conversation.sendingHeld) throw new HearthError('untrusted-identity', `The safety number with ${recipient} changed. Review it and accept the change before sending.`);
+  requireSendable(requireConversation(ctx, message.conversationId));
   const now = ctx.now();
   await ctx.vault.write((tx) => {
     messages.setReaction(tx, message.seq, OWN_REACTION, emoji, now);
-    outbox.enqueue(tx, { kind: 'message', conversationId: message.conversationId, messageId: null, recipient, payload: encodeReaction(Buffer.from(uid, 'hex'), emoji, now), nextAttemptAt: now, createdAt: now });
+    enqueueForConversation(tx, message.conversationId, { kind: 'message', messageId: null, payload: encodeReaction(Buffer.from(uid, 'hex'), emoji, now), now });
   });
   const updated = requireMessage(ctx, uid);
   ctx.events.emit('messages.onDidUpdate', { message: updated });

@@ -1,5 +1,5 @@
 import { Notice, type Attachment, type Contact, type ConversationSummary, type Message } from '../../../shared/api';
-import { contacts, conversations, expiry, messages, messaging, type SqlReader } from '../vault';
+import { contacts, conversations, expiry, groups, messages, messaging, type SqlReader } from '../vault';
 import type { MessageAttachment as StoredAttachment, Message as StoredMessage } from '../vault/queries/messages';
 
 /**
@@ -109,7 +109,8 @@ export function conversationView(db: SqlReader, id: string): ConversationSummary
   const row = messaging.conversationSummaryRow(db, id);
   if (!row) return null;
   const held = row.contactId !== null && messaging.getIdentityRow(db, row.contactId)?.verification === 'unverified';
-  return {
+  const group = row.type === 'group' ? groups.byConversation(db, id) : null;
+  const summary: ConversationSummary = {
     id: row.id,
     type: row.type,
     contactId: row.contactId,
@@ -123,6 +124,11 @@ export function conversationView(db: SqlReader, id: string): ConversationSummary
     mutedUntil: row.mutedUntil,
     updatedAt: row.updatedAt,
   };
+  if (group) {
+    summary.memberIds = groups.members(db, id);
+    summary.isMember = group.isMember;
+  }
+  return summary;
 }
 
 export function conversationViews(db: SqlReader, includeArchived: boolean): ConversationSummary[] {

@@ -62,5 +62,5 @@ export {
   type SafetyNumberComparison,
   type SafetyNumberInput,
 } from './safety-number';
-export { sealedSenderDecrypt, sealedSenderEncrypt, type SealedSenderDecryptOptions, type UnsealedMessage } from './sealed-sender';
+export { encryptGroupContent, groupContentCertificate, sealGroupContent, sealedSenderDecrypt, sealedSenderEncrypt, type SealedSenderDecryptOptions, type UnsealedMessage } from './sealed-sender';
 export { createSenderKeyDistribution, decryptGroupMessage, encryptGroupMessage, processSenderKeyDistribution } from './group-cipher';

@@ -4,6 +4,7 @@ import {
   PublicKey,
   SenderCertificate,
   sealedSenderDecryptToUsmc,
+  groupEncrypt,
   sealedSenderEncrypt as libsignalSealedSenderEncrypt,
   UnidentifiedSenderMessageContent,
 } from '@signalapp/libsignal-client';
@@ -11,6 +12,8 @@ import { sameDevice, toProtocolAddress } from './address';
 import { toLibsignalBytes } from './bytes';
 import { decryptMessage, encryptInOperation, type DecryptedMessage, type SessionMessageType } from './cipher';
 import { fromLibsignalError, ProtocolError } from './errors';
+import { decryptGroupMessage } from './group-cipher';
+import { padContent } from './padding';
 import type { DeviceAddress } from './storage';
 import type { ProtocolTransaction } from './transaction';
 
@@ -25,6 +28,14 @@ import type { ProtocolTransaction } from './transaction';
 export interface UnsealedMessage extends DecryptedMessage {
   /** The sender, as the certificate names it. */
   readonly sender: DeviceAddress;
+  /** For a group message (sender key): the group id the sender sealed with it. */
+  readonly groupId?: Uint8Array | null;
+  /**
+   * A group message from a sender whose sender key we do not hold yet: the
+   * SenderKeyMessage, to keep and decrypt once their distribution arrives
+   * (`content` is then empty).
+   */
+  readonly awaitingSenderKey?: Uint8Array;
 }
 
 function parseCertificate(bytes: Uint8Array): SenderCertificate {
@@ -48,15 +59,8 @@ export async function sealedSenderEncrypt(
   options: { readonly senderUuid?: string } = {},
 ): Promise<Uint8Array> {
   const certificate = parseCertificate(senderCertificate);
-  const ourKey = (await tx.identityKeyPair()).publicKey;
   // A relay may name accounts in certificates by a stable id rather than the username we use as our address.
-  const expected = { name: options.senderUuid ?? tx.localAddress.name, deviceId: tx.localAddress.deviceId };
-  if (!sameDevice({ name: certificate.senderUuid(), deviceId: certificate.senderDeviceId() }, expected) || !certificate.key().equals(ourKey)) {
-    throw new ProtocolError('invalid-certificate', 'The sender certificate is not for this device and identity key; fetch a new one.');
-  }
-  if (certificate.expiration() <= tx.now()) {
-    throw new ProtocolError('invalid-certificate', 'The sender certificate has expired; fetch a new one.');
-  }
+  await checkOwnCertificate(tx, certificate, options.senderUuid);
   try {
     const { value } = await tx.run(async (stores) => {
       const ciphertext = await encryptInOperation(tx, stores, to, content);
@@ -66,6 +70,60 @@ export async function sealedSenderEncrypt(
     return value;
   } catch (error) {
     throw fromLibsignalError(error, 'invalid-message', 'The message could not be sealed.', to);
+  }
+}
+
+/** Checks that a certificate is ours and unexpired (recipients would refuse it otherwise). */
+async function checkOwnCertificate(tx: ProtocolTransaction, certificate: SenderCertificate, senderUuid: string | undefined): Promise<void> {
+  const ourKey = (await tx.identityKeyPair()).publicKey;
+  const expected = { name: senderUuid ?? tx.localAddress.name, deviceId: tx.localAddress.deviceId };
+  if (!sameDevice({ name: certificate.senderUuid(), deviceId: certificate.senderDeviceId() }, expected) || !certificate.key().equals(ourKey)) {
+    throw new ProtocolError('invalid-certificate', 'The sender certificate is not for this device and identity key; fetch a new one.');
+  }
+  if (certificate.expiration() <= tx.now()) {
+    throw new ProtocolError('invalid-certificate', 'The sender certificate has expired; fetch a new one.');
+  }
+}
+
+/**
+ * A group message, encrypted ONCE under our sender key for `distributionId`
+ * and wrapped with our certificate and the group id into a sealed-sender
+ * content (serialized), ready to be sealed to each member device with
+ * sealGroupContent. The group id travels only inside the sealed envelope.
+ */
+export async function encryptGroupContent(
+  tx: ProtocolTransaction,
+  distributionId: string,
+  content: Uint8Array,
+  senderCertificate: Uint8Array,
+  groupId: Uint8Array,
+  options: { readonly senderUuid?: string } = {},
+): Promise<Uint8Array> {
+  const certificate = parseCertificate(senderCertificate);
+  await checkOwnCertificate(tx, certificate, options.senderUuid);
+  try {
+    const { value } = await tx.run(async (stores) => {
+      const ciphertext = await groupEncrypt(toProtocolAddress(tx.localAddress), distributionId, stores.senderKey, padContent(content));
+      return UnidentifiedSenderMessageContent.new(ciphertext, certificate, ContentHint.Default, toLibsignalBytes(groupId)).serialize();
+    });
+    return value;
+  } catch (error) {
+    throw fromLibsignalError(error, 'invalid-message', 'The group message could not be encrypted.');
+  }
+}
+
+/** The certificate inside a group content from encryptGroupContent (to tell whether it is still current). */
+export function groupContentCertificate(sealedContent: Uint8Array): Uint8Array {
+  return UnidentifiedSenderMessageContent.deserialize(toLibsignalBytes(sealedContent)).senderCertificate().serialize();
+}
+
+/** Seals a group content (encryptGroupContent) to one member device: needs their identity key, not a session. */
+export async function sealGroupContent(tx: ProtocolTransaction, to: DeviceAddress, sealedContent: Uint8Array): Promise<Uint8Array> {
+  try {
+    const { value } = await tx.run((stores) => libsignalSealedSenderEncrypt(UnidentifiedSenderMessageContent.deserialize(toLibsignalBytes(sealedContent)), toProtocolAddress(to), stores.identity));
+    return value;
+  } catch (error) {
+    throw fromLibsignalError(error, 'invalid-message', 'The group message could not be sealed.', to);
   }
 }
 
@@ -126,6 +184,15 @@ export async function sealedSenderDecrypt(
     case CiphertextMessageType.Whisper:
       type = 'whisper';
       break;
+    case CiphertextMessageType.SenderKey: {
+      const groupId = usmc.groupId();
+      try {
+        return { content: await decryptGroupMessage(tx, sender, usmc.contents()), identityChange: null, sender, groupId };
+      } catch (error) {
+        if (error instanceof ProtocolError && error.kind === 'no-sender-key') return { content: new Uint8Array(0), identityChange: null, sender, groupId, awaitingSenderKey: usmc.contents() };
+        throw error;
+      }
+    }
     default:
       throw new ProtocolError('invalid-message', 'The sealed message carries a kind of content this version does not read.', { address: sender });
   }

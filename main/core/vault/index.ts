@@ -26,3 +26,4 @@ export * as search from './queries/search';
 export * as messaging from './queries/messaging';
 export * as expiry from './queries/expiry';
 export * as attachmentRows from './queries/attachments';
+export * as groups from './queries/groups';

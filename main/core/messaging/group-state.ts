@@ -1,0 +1,129 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { MAX_GROUP_MEMBERS, Username, type Notice } from '../../../shared/api';
+import { contacts, conversations, expiry, groups, messages, messaging, type SqlReader, type SqlWriter } from '../vault';
+import { hex } from './content';
+import { actionName, GROUP_ID_BYTES, groupNotice, type GroupActionName, type GroupUpdateMessage } from './group-content';
+
+/**
+ * Group state on this device, the same rules for what we change and what
+ * members tell us (docs/messaging.md, "Groups"). Everything here runs inside
+ * the caller's vault write.
+ */
+
+/** The local conversation id of a group (never leaves this vault). */
+export const groupConversationId = (groupId: Uint8Array): string => `group:${hex(groupId)}`;
+
+export const newGroupId = (): Uint8Array => randomBytes(GROUP_ID_BYTES);
+
+/** A fresh sender-key distribution id: our sending chain for the group starts over. */
+export const newDistributionId = (): string => randomUUID();
+
+/** Makes sure every member has a contact row (the member list refers to contacts). */
+export function ensureContacts(tx: SqlWriter, usernames: readonly string[], now: number): void {
+  for (const name of usernames) if (!contacts.getContact(tx, name)) contacts.upsertContact(tx, { id: name, displayName: null, now });
+}
+
+/** A group notice in the conversation (read at once: a notice is nothing to catch up on). Returns its uid. */
+export function recordGroupNotice(tx: SqlWriter, conversationId: string, notice: Notice, at: number, now: number): string {
+  const uid = randomBytes(16).toString('hex');
+  const id = messages.insertMessage(tx, { uid, conversationId, authorId: notice.actorId, direction: 'incoming', body: null, status: 'received', sentAt: at, receivedAt: now });
+  expiry.setNotice(tx, id, 'group-update', JSON.stringify(notice));
+  messaging.markReadByIds(tx, [id], now);
+  return uid;
+}
+
+export interface AppliedUpdate {
+  readonly conversationId: string;
+  readonly noticeUid: string;
+  /** The group as it now stands: another pass over held-back messages may place them. */
+  readonly groupId: Uint8Array;
+}
+
+/**
+ * A member's GroupUpdateMessage. Applied only when its revision is higher
+ * than the one we hold and its sender is a current member (for a group we do
+ * not know yet: when it lists both the sender and us). Someone leaving or
+ * being removed rotates our sender key, so they cannot read what we send next.
+ */
+export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update: GroupUpdateMessage, now: number): AppliedUpdate | null {
+  if (update.groupId.length !== GROUP_ID_BYTES) return null;
+  const action = actionName(update.action);
+  const name = update.name.trim().slice(0, 64);
+  const members = [...new Set(update.members)];
+  if (!action || name.length === 0 || members.length > MAX_GROUP_MEMBERS || !members.every((m) => Username.safeParse(m).success)) return null;
+  const revision = Number(update.revision);
+  const group = groups.byGroupId(tx, update.groupId);
+  if (group) {
+    if (!group.isMember || revision <= group.revision) return null;
+    if (!groups.members(tx, group.conversationId).includes(from)) return null;
+  } else if (!members.includes(me) || !members.includes(from)) {
+    return null;
+  }
+  const others = members.filter((m) => m !== me);
+  ensureContacts(tx, others, now);
+  let conversationId: string;
+  if (!group) {
+    conversationId = groupConversationId(update.groupId);
+    conversations.createGroupConversation(tx, { id: conversationId, groupId: update.groupId, title: name, memberIds: others, now });
+    groups.insertGroup(tx, { conversationId, groupId: update.groupId, revision, distributionId: newDistributionId(), now });
+    if (update.expireTimerS > 0) conversations.setExpireTimer(tx, conversationId, update.expireTimerS * 1000, now);
+  } else {
+    conversationId = group.conversationId;
+    const before = groups.members(tx, conversationId);
+    conversations.setTitle(tx, conversationId, name, now);
+    groups.setMembers(tx, conversationId, others);
+    groups.setState(tx, conversationId, { revision, isMember: members.includes(me), now });
+    if (before.some((m) => !others.includes(m))) groups.rotateDistribution(tx, conversationId, newDistributionId(), now);
+  }
+  const targets = update.targets.filter((t) => Username.safeParse(t).success).map((t) => (t === me ? null : t));
+  const at = Number(update.timestampMs) || now;
+  const noticeUid = recordGroupNotice(tx, conversationId, groupNotice(action, from, name, targets), at, now);
+  return { conversationId, noticeUid, groupId: update.groupId };
+}
+
+/** Where a group content goes: the conversation, or hold it back until we know more, or drop it. */
+export type GroupRoute = { readonly conversationId: string } | 'hold' | 'drop';
+
+/**
+ * A content from `from` that belongs to a group (the group id it was sealed
+ * with, or the one it names). Only a current member's content is placed; one
+ * for a group we do not know, or naming a newer revision than ours (an update
+ * still on its way), is held back and tried again after the next update.
+ */
+export function routeGroupContent(db: SqlReader, from: string, groupId: Uint8Array, namedRevision: number | null): GroupRoute {
+  const group = groups.byGroupId(db, groupId);
+  if (!group) return 'hold';
+  if (!group.isMember) return 'drop';
+  if (groups.members(db, group.conversationId).includes(from)) return { conversationId: group.conversationId };
+  return namedRevision !== null && namedRevision > group.revision ? 'hold' : 'drop';
+}
+
+/** The group a reaction, edit or delete reaches by its target message, if `from` is a member there. */
+export function targetGroupConversation(db: SqlReader, targetUid: string, from: string): string | null {
+  const row = db.get(
+    `SELECT m.conversation_id FROM messages m JOIN groups g ON g.conversation_id = m.conversation_id
+     JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.contact_id = ?
+     WHERE m.uid = ? AND g.is_member = 1`,
+    [from, targetUid],
+  );
+  return typeof row?.conversation_id === 'string' ? row.conversation_id : null;
+}
+
+/**
+ * A member's delivery or read receipts for our group messages: recorded per
+ * member; the message's status moves on once every current member reached it.
+ * Returns the uids whose status changed.
+ */
+export function applyGroupReceipts(tx: SqlWriter, from: string, uids: readonly string[], status: 'delivered' | 'read'): string[] {
+  const changed: string[] = [];
+  for (const uid of uids) {
+    const own = groups.ownGroupMessage(tx, uid, from);
+    if (!own) continue;
+    groups.recordReceipt(tx, own.id, from, status);
+    const reached = groups.aggregateReceipt(tx, own.id, own.conversationId);
+    if (reached && messaging.advanceOutgoingStatus(tx, [uid], own.conversationId, reached).length > 0) changed.push(uid);
+  }
+  return changed;
+}
+
+export type { GroupActionName };
