@@ -167,6 +167,11 @@ export const en = {
   'attachment.stopRecording': 'Stop recording',
   'attachment.recording': 'Recording… {time}',
   'attachment.micDenied': 'Hearth could not use the microphone.',
+  'attachment.summary.photo': '📷 Photo',
+  'attachment.summary.voiceNote': '🎤 Voice note',
+  'attachment.summary.audio': '🎵 Audio',
+  'attachment.summary.file': '📎 File',
+  'attachment.summary.many': '📎 {count} attachments',
 
   'viewer.previous': 'Previous image',
   'viewer.next': 'Next image',

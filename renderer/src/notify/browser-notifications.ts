@@ -1,6 +1,7 @@
 import { t } from '../i18n';
 import { notificationText } from '../model/notification-text';
 import type { MessengerStore } from '../state/messenger-store';
+import { messageSummary } from '../ui/attachments/attachment-summary';
 import { isWindowActive } from '../ui/common/use-window-active';
 
 export type NotificationPermissionState = NotificationPermission | 'unsupported';
@@ -29,7 +30,7 @@ export function startMessageNotifications(messenger: MessengerStore): () => void
     if (isWindowActive() && state.activeConversationId === message.conversationId) return;
     const conversation = messenger.conversation(message.conversationId);
     const sender = conversation?.title ?? message.authorId ?? t('app.name');
-    const text = notificationText(state.settings?.notificationContent ?? 'name-only', sender, message.body, { appName: t('app.name'), newMessage: t('notification.newMessage') });
+    const text = notificationText(state.settings?.notificationContent ?? 'name-only', sender, messageSummary(message) || null, { appName: t('app.name'), newMessage: t('notification.newMessage') });
     // The tag folds a burst from one chat into one notification.
     const shown = new Notification(text.title, { body: text.body, tag: message.conversationId, silent: false });
     shown.onclick = () => {

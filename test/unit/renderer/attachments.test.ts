@@ -7,6 +7,7 @@ import { buildRows } from '../../../renderer/src/model/rows';
 import { AttachmentBlobs } from '../../../renderer/src/state/attachment-blobs';
 import { AttachmentDraftsStore } from '../../../renderer/src/state/attachment-drafts-store';
 import { AttachmentsContext, type AttachmentActions } from '../../../renderer/src/ui/attachments/attachment-actions';
+import { messageSummary } from '../../../renderer/src/ui/attachments/attachment-summary';
 import { MessageRow, type RowContext } from '../../../renderer/src/ui/conversation/MessageRow';
 import { message, noon } from './fixtures';
 
@@ -247,5 +248,19 @@ describe('attachments in message rows', () => {
     expect(voice).toContain('Voice note');
     expect(voice).toContain('0:07');
     expect(voice).not.toContain('Save');
+  });
+});
+
+describe('messageSummary', () => {
+  it('is the body when there is one, else what the message carries, without file names', () => {
+    const photo = attachment({});
+    const note = attachment({ contentType: 'audio/webm;codecs=opus', voiceNote: true, fileName: 'secret-plans.webm' });
+    const doc = attachment({ contentType: 'application/pdf', fileName: 'secret-plans.pdf' });
+    expect(messageSummary({ body: '  Look\nat this ', attachments: [photo] })).toBe('Look at this');
+    expect(messageSummary({ body: '', attachments: [photo] })).toBe('📷 Photo');
+    expect(messageSummary({ body: null, attachments: [note] })).toBe('🎤 Voice note');
+    expect(messageSummary({ body: '', attachments: [doc] })).toBe('📎 File');
+    expect(messageSummary({ body: '', attachments: [photo, doc] })).toBe('📎 2 attachments');
+    expect(messageSummary({ body: '', attachments: [] })).toBe('');
   });
 });

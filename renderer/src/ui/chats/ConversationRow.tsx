@@ -4,6 +4,7 @@ import { t } from '../../i18n';
 import { activityTime } from '../../model/conversation-order';
 import { formatListTime } from '../../model/format';
 import { noticeText } from '../../model/notice-text';
+import { messageSummary } from '../attachments/attachment-summary';
 import { Avatar } from '../common/Avatar';
 import type { RovingItemProps } from '../use-roving-focus';
 
@@ -48,7 +49,7 @@ function previewOf(message: Message | null, group: boolean, nameOf: (contactId: 
     case 'timer-changed':
       return message.notice ? noticeText(message.notice, nameOf) : t('notice.updated.short');
     case 'text': {
-      const body = message.deleted ? t('notice.deleted') : (message.body ?? '').replace(/\s+/g, ' ').trim();
+      const body = message.deleted ? t('notice.deleted') : messageSummary(message);
       if (message.direction === 'outgoing') return t('chats.you', { body });
       // In a group the preview says who wrote it, as Signal does.
       return group && message.authorId ? t('chats.from', { name: nameOf(message.authorId), body }) : body;

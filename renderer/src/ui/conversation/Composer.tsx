@@ -4,6 +4,7 @@ import { t } from '../../i18n';
 import type { AttachmentDraftsStore } from '../../state/attachment-drafts-store';
 import type { MessageListStore } from '../../state/message-list-store';
 import { useStore } from '../../state/use-store';
+import { messageSummary } from '../attachments/attachment-summary';
 import { describeFile } from '../attachments/describe-file';
 import { AttachButton, PickedFiles } from '../attachments/PickedFiles';
 import { filesFromPaste } from '../attachments/use-file-drop';
@@ -158,7 +159,7 @@ export function Composer({
           <Icon name={mode.kind === 'reply' ? 'reply' : 'pencil'} />
           <div className="composer__mode-text">
             <span className="composer__mode-title">{mode.kind === 'reply' ? t('reply.to', { name: mode.authorName }) : t('edit.editing')}</span>
-            <span className="composer__mode-excerpt">{excerptOf(mode.message.body)}</span>
+            <span className="composer__mode-excerpt">{excerptOf(messageSummary(mode.message))}</span>
           </div>
           <button type="button" className="icon-button" aria-label={mode.kind === 'reply' ? t('reply.cancel') : t('edit.cancel')} title={mode.kind === 'reply' ? t('reply.cancel') : t('edit.cancel')} onClick={() => { leaveMode(); box.current?.focus(); }}>
             <Icon name="cross" />

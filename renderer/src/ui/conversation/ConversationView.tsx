@@ -7,6 +7,7 @@ import { AttachmentDraftsStore } from '../../state/attachment-drafts-store';
 import { MessageListStore } from '../../state/message-list-store';
 import type { MessengerStore } from '../../state/messenger-store';
 import { useStore } from '../../state/use-store';
+import { messageSummary } from '../attachments/attachment-summary';
 import { ConversationAttachments } from '../attachments/ConversationAttachments';
 import { DropZone } from '../attachments/PickedFiles';
 import { useFileDrop } from '../attachments/use-file-drop';
@@ -68,7 +69,7 @@ export function ConversationView({ messenger, conversationId, detailsOpen, onDet
   useEffect(
     () =>
       messenger.client.on('messages.onDidAdd', ({ message }) => {
-        if (message.conversationId === conversationId && message.direction === 'incoming' && message.kind === 'text' && message.body) setAnnouncement(t('conversation.announce', { name, body: message.body }));
+        if (message.conversationId === conversationId && message.direction === 'incoming' && message.kind === 'text' && messageSummary(message)) setAnnouncement(t('conversation.announce', { name, body: messageSummary(message) }));
       }),
     [messenger, conversationId, name],
   );
