@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
 import { startHostProcess, type HostProcess } from './support/host-process';
 import { bubble, composer, onboard, openChat, openPerson, send, startChat, type Person } from './support/messenger-page';
 import { expectNoSeriousA11yViolations } from './support/page-guards';
@@ -14,6 +15,8 @@ import { startRelayProcess, type RelayProcess } from './support/relay-process';
  */
 
 test.describe.configure({ mode: 'serial' });
+// A fake microphone (a tone) that needs no prompt, for recording a voice note.
+test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] } });
 
 /** The page globals the drop and paste helpers touch (the specs compile without the DOM library). */
 interface TransferGlobals {
@@ -182,6 +185,26 @@ test('a document arrives as a file card that saves the same bytes, and audio pla
   await expect(player).toHaveAttribute('src', /^blob:/, { timeout: 30_000 });
   await expect.poll(() => player.evaluate((audio) => (audio as unknown as AudioElement).duration)).toBeCloseTo(1.5, 1);
   await expectNoSeriousA11yViolations(bob.page);
+});
+
+test('a voice note recorded in the composer plays on the other side', async () => {
+  const { page } = alice;
+  await page.getByRole('button', { name: 'Record a voice note' }).click();
+  const stop = page.getByRole('button', { name: 'Stop recording' });
+  await expect(stop).toBeVisible();
+  await expect(stop).toContainText(/Recording… 0:0[1-9]/);
+  await stop.click();
+  const chip = pickedFiles(page).getByRole('listitem');
+  await expect(chip).toHaveCount(1);
+  await expect(chip).toContainText('Voice note');
+  await composer(page).press('Enter');
+
+  const note = bob.page.getByTestId('message-list').locator('.message-attachment--audio').filter({ hasText: 'Voice note' });
+  await expect(note).toContainText(/0:0[1-9]/, { timeout: 30_000 });
+  const player = note.locator('audio');
+  await expect(player).toHaveAttribute('src', /^blob:/, { timeout: 30_000 });
+  // The recording decodes: the browser reaches its metadata (WebM from MediaRecorder may not state a length).
+  await expect.poll(() => player.evaluate((audio) => (audio as unknown as AudioElement).readyState)).toBeGreaterThanOrEqual(1);
 });
 
 test('no page broke the CSP or threw', () => {

@@ -6,15 +6,15 @@ import { UserActivation } from './user-activation';
 /*
  * The session and web-contents halves of Electron's security checklist
  * (https://www.electronjs.org/docs/latest/tutorial/security): deny every
- * permission, put our CSP on every response, refuse navigation, new windows,
+ * permission but the microphone for voice notes, put our CSP on every response, refuse navigation, new windows,
  * <webview> and any download but the renderer's own "save as". The Electron objects are described by the few
  * members we use, so the guards are tested against recording fakes.
  */
 
 /** The parts of Electron's Session the guards install handlers on. */
 export interface GuardedSession {
-  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
-  setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void;
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionDetails) => void): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string, requestingOrigin: string, details: PermissionCheckDetails) => boolean): void;
   setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
   readonly webRequest: {
     onHeadersReceived(
@@ -22,6 +22,28 @@ export interface GuardedSession {
     ): void;
   };
   on(event: 'will-download', listener: (event: { preventDefault(): void }, item: GuardedDownload) => void): unknown;
+}
+
+/** What Electron says about a permission request (PermissionRequest / MediaAccessPermissionRequest). */
+export interface PermissionDetails {
+  readonly requestingUrl?: string;
+  readonly isMainFrame?: boolean;
+  readonly mediaTypes?: readonly string[];
+}
+
+/** What Electron says about a permission check (PermissionCheckHandlerHandlerDetails). */
+export interface PermissionCheckDetails {
+  readonly isMainFrame?: boolean;
+  readonly mediaType?: string;
+}
+
+/**
+ * The one permission Hearth's page may have: the microphone, audio only, for
+ * recording a voice note, asked by our own page's main frame (getUserMedia).
+ * Camera, screen capture, and everything else stay denied.
+ */
+export function allowsMicrophone(permission: string, origin: string | undefined, isMainFrame: boolean | undefined, mediaTypes: readonly string[] | undefined, appOrigin: string): boolean {
+  return permission === 'media' && isMainFrame === true && originOf(origin ?? '') === appOrigin && mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio');
 }
 
 /** The parts of Electron's DownloadItem the guard looks at. */
@@ -41,10 +63,10 @@ export function isOwnBlobDownload(url: string, appOrigin: string): boolean {
 }
 
 export function installSessionGuards(session: GuardedSession, options: { contentSecurityPolicy: string; appOrigin: string }): void {
-  // Hearth's UI needs no web permission: notifications come from the main
-  // process, and there is no camera, microphone, location or device access.
-  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  // Notifications come from the main process, and there is no camera,
+  // location or device access; only voice notes need the microphone.
+  session.setPermissionRequestHandler((_webContents, permission, callback, details) => callback(allowsMicrophone(permission, details.requestingUrl, details.isMainFrame, details.mediaTypes, options.appOrigin)));
+  session.setPermissionCheckHandler((_webContents, permission, requestingOrigin, details) => allowsMicrophone(permission, requestingOrigin, details.isMainFrame, details.mediaType ? [details.mediaType] : undefined, options.appOrigin));
   session.setDevicePermissionHandler(() => false);
 
   session.webRequest.onHeadersReceived((details, callback) => {

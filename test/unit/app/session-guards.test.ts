@@ -75,15 +75,40 @@ function guardedContents() {
 }
 
 describe('installSessionGuards', () => {
-  it('denies every permission request and check', () => {
+  it('denies every permission request and check but the microphone', () => {
     const { session } = guardedSession();
-    for (const permission of ['notifications', 'media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen']) {
+    const ours = { requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true };
+    for (const permission of ['notifications', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'display-capture', 'unknown']) {
       const callback = vi.fn();
-      session.permissionRequest?.({}, permission, callback);
+      session.permissionRequest?.({}, permission, callback, ours);
       expect(callback).toHaveBeenCalledExactlyOnceWith(false);
-      expect(session.permissionCheck?.({}, permission)).toBe(false);
+      expect(session.permissionCheck?.({}, permission, APP_ORIGIN, { isMainFrame: true })).toBe(false);
     }
     expect(session.devicePermission?.({ deviceType: 'usb' })).toBe(false);
+  });
+
+  it('grants the microphone, audio only, to our own page for voice notes', () => {
+    const { session } = guardedSession();
+    const request = (details: { requestingUrl?: string; isMainFrame?: boolean; mediaTypes?: string[] }) => {
+      const callback = vi.fn();
+      session.permissionRequest?.({}, 'media', callback, details);
+      return callback.mock.calls[0]?.[0] as boolean;
+    };
+    expect(request({ requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true, mediaTypes: ['audio'] })).toBe(true);
+    // Not the camera, not with the camera, not nothing in particular.
+    expect(request({ requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true, mediaTypes: ['video'] })).toBe(false);
+    expect(request({ requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true, mediaTypes: ['audio', 'video'] })).toBe(false);
+    expect(request({ requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true, mediaTypes: [] })).toBe(false);
+    expect(request({ requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true })).toBe(false);
+    // Not a subframe, not another origin.
+    expect(request({ requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: false, mediaTypes: ['audio'] })).toBe(false);
+    expect(request({ requestingUrl: 'https://evil.example/', isMainFrame: true, mediaTypes: ['audio'] })).toBe(false);
+    expect(request({ isMainFrame: true, mediaTypes: ['audio'] })).toBe(false);
+
+    expect(session.permissionCheck?.({}, 'media', APP_ORIGIN, { isMainFrame: true, mediaType: 'audio' })).toBe(true);
+    expect(session.permissionCheck?.({}, 'media', APP_ORIGIN, { isMainFrame: true, mediaType: 'video' })).toBe(false);
+    expect(session.permissionCheck?.({}, 'media', APP_ORIGIN, { isMainFrame: true, mediaType: 'unknown' })).toBe(false);
+    expect(session.permissionCheck?.({}, 'media', 'https://evil.example', { isMainFrame: true, mediaType: 'audio' })).toBe(false);
   });
 
   it('puts the CSP on every response, replacing one the server sent', () => {

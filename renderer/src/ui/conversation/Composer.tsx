@@ -8,6 +8,7 @@ import { messageSummary } from '../attachments/attachment-summary';
 import { describeFile } from '../attachments/describe-file';
 import { AttachButton, PickedFiles } from '../attachments/PickedFiles';
 import { filesFromPaste } from '../attachments/use-file-drop';
+import { VoiceRecorder } from '../attachments/VoiceRecorder';
 import type { MessengerStore } from '../../state/messenger-store';
 import { excerptOf } from '../../model/message-actions';
 import { Icon } from '../Icon';
@@ -175,6 +176,7 @@ export function Composer({
       <div className="composer__row">
         <EmojiPicker onPick={insert} disabled={Boolean(heldReason)} />
         <AttachButton drafts={drafts} disabled={Boolean(heldReason) || editing !== null} />
+        <VoiceRecorder drafts={drafts} disabled={Boolean(heldReason) || editing !== null} onError={setError} />
         <label htmlFor="composer-input" className="visually-hidden">
           {t('composer.label', { name: contactName })}
         </label>
