@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { EXPIRE_TIMERS_MS, HearthError, type ConversationSummary, type Notice } from '../../../shared/api';
-import { expiry, messages, outbox, type SqlWriter } from '../vault';
+import { EXPIRE_TIMERS_MS, type ConversationSummary, type Notice } from '../../../shared/api';
+import { expiry, groups, messages, type SqlWriter } from '../vault';
 import { encodeTimerUpdate } from './content';
 import type { MessagingContext } from './context';
 import { requireConversation } from './conversations';
+import { enqueueForConversation } from './fan-out';
 import type { Outbox } from './outbox';
+import { requireSendable } from './send';
 import { messageView } from './views';
 
 /**
@@ -62,14 +64,14 @@ export function applyPeerTimer(tx: SqlWriter, conversationId: string, actorId: s
 export async function setExpireTimer(ctx: MessagingContext, sends: Outbox, conversationId: string, expireTimerMs: number | null): Promise<ConversationSummary> {
   const conversation = requireConversation(ctx, conversationId);
   if ((conversation.expireTimerMs ?? null) === expireTimerMs) return conversation;
-  const recipient = conversation.contactId;
-  if (conversation.type !== 'direct' || !recipient) throw new HearthError('invalid-arguments', 'Group conversations are not supported yet.');
-  if (conversation.sendingHeld) throw new HearthError('untrusted-identity', `The safety number with ${recipient} changed. Review it and accept the change before sending.`);
+  requireSendable(conversation);
   const now = ctx.now();
   const uid = await ctx.vault.write((tx) => {
     expiry.setConversationTimer(tx, conversationId, expireTimerMs, now);
     const noticeUid = recordTimerNotice(tx, conversationId, null, expireTimerMs, now, now);
-    outbox.enqueue(tx, { kind: 'message', conversationId, messageId: null, recipient, payload: encodeTimerUpdate(timerSeconds(expireTimerMs), now), nextAttemptAt: now, createdAt: now });
+    // A group's change names the group, and goes to every member through the group's fan-out.
+    const groupId = conversation.type === 'group' ? groups.byConversation(tx, conversationId)?.groupId : undefined;
+    enqueueForConversation(tx, conversationId, { kind: 'message', messageId: null, payload: encodeTimerUpdate(timerSeconds(expireTimerMs), now, groupId), now });
     return noticeUid;
   });
   sends.kick();

@@ -318,8 +318,8 @@ export class Receiver {
           changes.push({ conversationId: this.groups.targetConversation(tx, hex(body.value.targetId), from) ?? conversationId, from, targetUid: hex(body.value.targetId), body: null, at: Number(body.value.timestampMs) || now });
           break;
         case 'timerUpdate': {
-          // Group timers arrive with the group's updates (groups); this is the one-to-one case.
-          if (body.value.groupId.length > 0) break;
+          // A group's change was placed in the group's conversation above (sender a member); never in the direct chat.
+          if (body.value.groupId.length > 0 && !placed) break;
           const notice = applyPeerTimer(tx, conversationId, from, timerFromSeconds(body.value.expireTimerS), Number(body.value.timestampMs) || now, now);
           if (notice) {
             effects.updatedUids.push(notice);

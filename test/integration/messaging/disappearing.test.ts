@@ -213,6 +213,44 @@ describe('disappearing messages', () => {
     expect(opened.messagePage(dm('dmgus')).messages.map((m) => m.id)).not.toContain(note.id);
   });
 
+  it('in a group: the timer reaches every member with a notice, new members start with it, messages vanish for everyone', async () => {
+    const [kay, lee, max, nia] = await Promise.all(['dmkay', 'dmlee', 'dmmax', 'dmnia'].map((n) => profile(n)));
+    if (!kay || !lee || !max || !nia) throw new Error('no profiles');
+    for (const other of ['dmlee', 'dmmax', 'dmnia']) await kay.client.addContact(other);
+    const group = await kay.client.createGroup('Secret club', ['dmlee', 'dmmax']);
+    await eventually(() => {
+      for (const p of [lee, max]) expect(p.client.getConversation(group.id).title).toBe('Secret club');
+    });
+
+    expect((await kay.client.setExpireTimer(group.id, THIRTY_S)).expireTimerMs).toBe(THIRTY_S);
+    const groupNotices = (p: TestProfile) => p.client.messagePage(group.id, { limit: 200 }).messages.filter((m) => m.kind === 'timer-changed').map((m) => m.notice);
+    await eventually(() => {
+      for (const p of [lee, max]) {
+        expect(p.client.getConversation(group.id).expireTimerMs).toBe(THIRTY_S);
+        expect(groupNotices(p)).toEqual([{ type: 'timer', actorId: 'dmkay', expireTimerMs: THIRTY_S }]);
+      }
+    });
+    // Nobody's direct chat with Kay got the group's timer.
+    expect(lee.client.listConversations().find((c) => c.id === dm('dmkay'))?.expireTimerMs ?? null).toBeNull();
+
+    // A member added later starts with the group's timer.
+    await kay.client.addGroupMembers(group.id, ['dmnia']);
+    await eventually(() => expect(nia.client.getConversation(group.id).expireTimerMs).toBe(THIRTY_S));
+
+    const sent = await lee.client.send(group.id, 'the velvet pangolin meets at noon');
+    expect(sent.expiresAt).toBe(sent.sentAt + THIRTY_S);
+    await eventually(() => {
+      for (const p of [kay, max, nia]) expect(p.client.getMessage(sent.id).expireTimerMs).toBe(THIRTY_S);
+    });
+    for (const p of [kay, max, nia]) await p.client.markRead(group.id);
+    skew += 2 * THIRTY_S;
+    await Promise.all([kay, lee, max, nia].map((p) => p.client.reaper.runNow()));
+    for (const p of [kay, lee, max, nia]) {
+      expect(p.client.messagePage(group.id).messages.map((m) => m.id)).not.toContain(sent.id);
+      expect(p.client.search('pangolin')).toEqual([]);
+    }
+  });
+
   it('delete for me removes the message, its search entry and its attachment here only', async () => {
     const ida = await profile('dmida');
     const jon = await profile('dmjon');
