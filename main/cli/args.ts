@@ -21,6 +21,11 @@ Commands:
                          react to a message (one reaction per person: a new one replaces yours)
   timer NAME DURATION [--json]
                          set the disappearing-messages timer for both sides: off, 30s, 5m, 1h, 1d or 1w
+  attach NAME FILE [--caption TEXT] [--json]
+                         send a file (up to 100 MB), encrypted; exits 0 once the relay has the message
+  save ATTACHMENT_ID FILE [--force]
+                         write a received (or sent) attachment, decrypted, to FILE only
+                         (refuses to overwrite FILE unless --force)
   sync [--wait-ms N]     receive and store everything pending, send what is due, then exit
                          (--wait-ms: keep receiving N ms longer)
   history NAME [--json] [--limit N]
@@ -49,6 +54,8 @@ export interface CliArgs {
   readonly help: boolean;
   readonly replyTo: string | undefined;
   readonly forEveryone: boolean;
+  readonly caption: string | undefined;
+  readonly force: boolean;
 }
 
 export class UsageError extends Error {}
@@ -81,6 +88,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
         help: { type: 'boolean', short: 'h' },
         'reply-to': { type: 'string' },
         'for-everyone': { type: 'boolean' },
+        caption: { type: 'string' },
+        force: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -103,5 +112,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     help: v.help ?? false,
     replyTo: v['reply-to'],
     forEveryone: v['for-everyone'] ?? false,
+    caption: v.caption,
+    force: v.force ?? false,
   };
 }

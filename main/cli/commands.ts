@@ -178,6 +178,27 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       else io.out(`Disappearing messages with ${who}: ${describeTimer(conversation.expireTimerMs ?? null)}.`);
       return EXIT.ok;
     }
+    case 'attach': {
+      const to = contactName(rest, 'attach');
+      const file = rest[1];
+      if (!file || rest.length > 2) throw new UsageError('attach needs NAME FILE (put a caption in --caption).');
+      client.start();
+      await ensureContact(client, to);
+      const message = await client.sendFile(directConversationId(to), path.resolve(file), { caption: args.caption });
+      // The upload comes first, so the default wait is longer than for text.
+      const result = await client.waitUntilSent(message.id, args.timeoutMs ?? 10 * 60_000);
+      const attachment = client.getMessage(message.id).attachments?.[0];
+      if (result.status === 'failed') throw new HearthError('unavailable', attachment?.error ?? 'The relay refused the message.');
+      if (args.json) io.out(JSON.stringify({ id: result.id, status: result.status, attachments: jsonAttachments(client.getMessage(message.id)) }));
+      return EXIT.ok;
+    }
+    case 'save': {
+      const [attachmentId, file] = rest;
+      if (!attachmentId || !file || rest.length > 2) throw new UsageError('save needs ATTACHMENT_ID FILE.');
+      await saveAttachment(client, attachmentId, path.resolve(file), args.force);
+      if (args.json) io.out(JSON.stringify({ id: attachmentId, file: path.resolve(file) }));
+      return EXIT.ok;
+    }
     case 'sync': {
       const { received } = await client.sync({ timeoutMs, lingerMs: args.waitMs ?? 0 });
       if (args.json) io.out(JSON.stringify({ received }));
@@ -197,9 +218,9 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       }
       if (args.limit !== undefined) list = list.slice(Math.max(0, list.length - args.limit));
       if (args.json) {
-        io.out(JSON.stringify(list.map((m) => ({ id: m.id, kind: m.kind, direction: m.direction, author: m.authorId ?? client.username, body: m.body, status: m.status, sentAt: m.sentAt, receivedAt: m.receivedAt, reactions: jsonReactions(m, client.username), edited: m.edited ?? false, deleted: m.deleted ?? false, replyTo: m.replyTo ?? null, notice: m.notice ?? null, expireTimerMs: m.expireTimerMs ?? null, expiresAt: m.expiresAt ?? null }))));
+        io.out(JSON.stringify(list.map((m) => ({ id: m.id, kind: m.kind, direction: m.direction, author: m.authorId ?? client.username, body: m.body, status: m.status, sentAt: m.sentAt, receivedAt: m.receivedAt, reactions: jsonReactions(m, client.username), edited: m.edited ?? false, deleted: m.deleted ?? false, replyTo: m.replyTo ?? null, attachments: jsonAttachments(m), notice: m.notice ?? null, expireTimerMs: m.expireTimerMs ?? null, expiresAt: m.expiresAt ?? null }))));
       } else {
-        for (const m of list) io.out(`${new Date(m.sentAt).toISOString()} ${m.direction === 'outgoing' ? client.username : (m.authorId ?? '')}: ${m.deleted ? '(deleted)' : describe(m)}${m.edited && !m.deleted ? ' (edited)' : ''}${m.direction === 'outgoing' ? ` [${m.status}]` : ''}`);
+        for (const m of list) io.out(`${new Date(m.sentAt).toISOString()} ${m.direction === 'outgoing' ? client.username : (m.authorId ?? '')}: ${m.deleted ? '(deleted)' : describe(m)}${attachmentsLine(m)}${m.edited && !m.deleted ? ' (edited)' : ''}${m.direction === 'outgoing' ? ` [${m.status}]` : ''}`);
       }
       return EXIT.ok;
     }
@@ -258,6 +279,43 @@ function requireMessageWith(client: Client, who: string, messageId: string): Mes
   const message = client.getMessage(messageId);
   if (message.conversationId !== directConversationId(who)) throw new HearthError('not-found', `No such message in the conversation with ${who}.`);
   return message;
+}
+
+/** Attachments in plain history lines: name, size and state (with the id, for `save`). */
+function attachmentsLine(m: Message): string {
+  return (m.attachments ?? []).map((a) => ` [${a.fileName ?? 'file'}, ${a.size} bytes, ${a.state}${a.error ? `: ${a.error}` : ''}, id ${a.id}]`).join('');
+}
+
+/** Attachments for --json output. */
+function jsonAttachments(m: Message): Array<{ id: string; name: string | null; contentType: string; size: number; state: string; error: string | null }> {
+  return (m.attachments ?? []).map((a) => ({ id: a.id, name: a.fileName, contentType: a.contentType, size: a.size, state: a.state, error: a.error }));
+}
+
+/**
+ * Writes the decrypted attachment to `file` and nowhere else: created new
+ * (or truncated with --force), private to the user; removed again if the
+ * write fails half-way.
+ */
+async function saveAttachment(client: Client, attachmentId: string, file: string, force: boolean): Promise<void> {
+  if (!/^[0-9a-f]{32}$/.test(attachmentId)) throw new UsageError('An ATTACHMENT_ID is 32 hex characters (see history --json).');
+  const chunks = client.attachments.chunks(attachmentId);
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, force ? 'w' : 'wx', 0o600);
+  } catch (error) {
+    await chunks.return(undefined);
+    const code = error && typeof error === 'object' && 'code' in error ? error.code : '';
+    throw new HearthError('conflict', code === 'EEXIST' ? `${file} exists; give --force to overwrite it.` : `Cannot write ${file}.`);
+  }
+  try {
+    for await (const piece of chunks) await handle.write(piece);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await fs.promises.rm(file, { force: true });
+    throw error;
+  }
+  await handle.close();
 }
 
 /** Reactions for --json output, by username (ours included). */

@@ -112,7 +112,9 @@ export async function* decryptAttachment(source: AsyncIterable<Uint8Array>, key:
     decipher.setAAD(aad(index === last));
     decipher.setAuthTag(frame.subarray(filled - TAG_BYTES, filled));
     try {
-      const plain = Buffer.concat([decipher.update(frame.subarray(0, filled - TAG_BYTES)), decipher.final()]);
+      // GCM's final() adds no bytes: the update is the whole plaintext (one buffer per chunk, not two).
+      const plain = decipher.update(frame.subarray(0, filled - TAG_BYTES));
+      decipher.final();
       index += 1;
       filled = 0;
       return plain;

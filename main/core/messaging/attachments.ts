@@ -15,6 +15,7 @@ import type { MessagingContext } from './context';
 import { requireConversation, requireMessage } from './conversations';
 import { timerSeconds } from './disappearing';
 import { enqueueForConversation } from './fan-out';
+import { garbageCollectorEvery } from './garbage';
 import type { Outbox } from './outbox';
 import { requireSendable } from './send';
 import { messageView } from './views';
@@ -24,6 +25,8 @@ export const TAMPERED_ERROR = 'The file did not match its fingerprint; it may ha
 /** Progress events at most this often per attachment, or every PROGRESS_STEP of its size. */
 const PROGRESS_INTERVAL_MS = 250;
 const PROGRESS_STEP = 0.05;
+/** How much of a transfer goes by between collections of its garbage buffers (garbage.ts). */
+const GARBAGE_EVERY_BYTES = 4 * 1024 * 1024;
 const BLOB_ID = /^[A-Za-z0-9_-]{22}$/;
 const DIGEST_BYTES = 32;
 
@@ -381,7 +384,9 @@ export class Attachments {
     let lastAt = this.ctx.now();
     let lastBytes = 0;
     const step = Math.max(1, Math.floor(row.size * PROGRESS_STEP));
+    const collect = garbageCollectorEvery(GARBAGE_EVERY_BYTES);
     return (bytes) => {
+      collect(bytes);
       const now = this.ctx.now();
       if (bytes - lastBytes < step && now - lastAt < PROGRESS_INTERVAL_MS) return;
       lastAt = now;
