@@ -4,7 +4,7 @@ import path from 'node:path';
 import { HearthError, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type AttachmentDraft, type Message } from '../../../shared/api';
 import type { AttachmentPointer } from '../../../shared/proto/gen/hearth/v1/content_pb';
 import type { DeviceCredentials } from '../transport/relay-connection';
-import { attachmentRows, messages, type SqlWriter } from '../vault';
+import { attachmentRows, messages, protocol as protocolRows, type SqlWriter } from '../vault';
 import { wipe } from '../vault/crypto';
 import type { MessageAttachment as StoredAttachment } from '../vault/queries/messages';
 import { AttachmentIntegrityError, decryptAttachment, encryptAttachment, encryptedSize, newRemoteKey, REMOTE_KEY_BYTES } from './attachment-cipher';
@@ -272,14 +272,16 @@ export class Attachments {
     const conversation = requireConversation(this.ctx, stored.conversationId);
     const recipient = conversation.contactId;
     if (!recipient) return;
+    const uploaded: Array<{ id: string; blobId: string; key: Buffer; digest: Buffer }> = [];
     for (const row of rows) {
       if (row.state !== 'uploading') continue;
       try {
-        await this.uploadOne(row, recipient);
+        uploaded.push({ id: row.id, ...(await this.uploadOne(row, recipient)) });
       } catch (error) {
         if (this.closed) return;
         const reason = error instanceof HearthError ? error.message : error instanceof BlobTransferError ? error.message : networkMessage(error, 'upload');
         await this.ctx.vault.write((tx) => {
+          for (const u of uploaded) attachmentRows.markUploaded(tx, u.id, u.blobId, u.key, u.digest);
           attachmentRows.markFailed(tx, row.id, reason);
           messages.setMessageStatus(tx, row.messageUid, 'failed');
         });
@@ -287,31 +289,37 @@ export class Attachments {
         return;
       }
     }
-    await this.enqueueMessage(messageId);
+    await this.enqueueMessage(messageId, uploaded);
   }
 
-  private async uploadOne(row: attachmentRows.AttachmentRow, recipient: string): Promise<void> {
+  private async uploadOne(row: attachmentRows.AttachmentRow, recipient: string): Promise<{ blobId: string; key: Buffer; digest: Buffer }> {
     const { connection } = this.ctx;
     while (!connection.isOnline) {
       if (this.closed) throw new HearthError('unavailable', 'Stopped.');
       await connection.whenOnline(60_000).catch(() => undefined);
     }
-    // The relay lets exactly these devices fetch the blob and deletes it after the last of them did.
-    const found = await connection.request('lookup', { target: { case: 'username', value: recipient } });
-    const recipients = found.devices.map((d) => ({ username: recipient, deviceId: d.deviceId }));
+    // The relay lets exactly these devices fetch the blob and deletes it after the last of them did:
+    // the recipient's devices we have sessions with (the ones the message goes to), else all it has.
+    let deviceIds = this.ctx.vault.read((db) => protocolRows.sessionDeviceIds(db, recipient));
+    if (deviceIds.length === 0) deviceIds = (await connection.request('lookup', { target: { case: 'username', value: recipient } })).devices.map((d) => d.deviceId);
     const size = encryptedSize(row.size);
-    const created = await connection.request('createAttachment', { size: BigInt(size), recipients });
+    const created = await connection.request('createAttachment', { size: BigInt(size), recipients: deviceIds.map((deviceId) => ({ username: recipient, deviceId })) });
     const key = newRemoteKey();
     const progress = this.progress(row);
     const encrypted = encryptAttachment(counted(this.ctx.vault.attachments.chunks(row.id), progress), key, row.size);
     await uploadBlob(this.options.relayUrl(), this.options.credentials, created.attachmentId, size, encrypted.stream, this.abort.signal);
-    await this.ctx.vault.write((tx) => attachmentRows.markUploaded(tx, row.id, created.attachmentId, key, encrypted.digest()));
-    this.emitUpdate(row.messageUid);
+    return { blobId: created.attachmentId, key, digest: encrypted.digest() };
   }
 
-  /** Every file is on the relay: the DataMessage with their pointers goes into the outbox (once). */
-  private async enqueueMessage(messageId: number): Promise<void> {
-    const rows = this.ctx.vault.read((db) => attachmentRows.attachmentsOfMessage(db, messageId));
+  /**
+   * Every file is on the relay: the uploads are recorded and the DataMessage
+   * with their pointers goes into the outbox (once), in one commit.
+   */
+  private async enqueueMessage(messageId: number, uploaded: ReadonlyArray<{ id: string; blobId: string; key: Buffer; digest: Buffer }>): Promise<void> {
+    const rows = this.ctx.vault.read((db) => attachmentRows.attachmentsOfMessage(db, messageId)).map((r) => {
+      const u = uploaded.find((x) => x.id === r.id);
+      return u ? { ...r, state: 'ready' as const, blobId: u.blobId, remoteKey: u.key, digest: u.digest } : r;
+    });
     if (rows.some((r) => r.state !== 'ready')) return;
     const first = rows[0];
     if (!first) return;
@@ -323,10 +331,12 @@ export class Attachments {
     const payload = encodeDataWithAttachments(Buffer.from(message.id, 'hex'), message.body ?? '', message.sentAt, rows.map(pointerOf), quote, timerSeconds(message.expireTimerMs ?? null));
     const now = this.ctx.now();
     const queued = await this.ctx.vault.write((tx) => {
+      for (const u of uploaded) attachmentRows.markUploaded(tx, u.id, u.blobId, u.key, u.digest);
       if (tx.get('SELECT 1 AS x FROM outbox WHERE message_id = ?', [messageId])) return false;
       enqueueForConversation(tx, message.conversationId, { kind: 'message', messageId, payload, now });
       return true;
     });
+    this.emitUpdate(first.messageUid);
     if (queued) this.sends.kick();
   }
 
