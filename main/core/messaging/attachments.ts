@@ -270,13 +270,13 @@ export class Attachments {
     const stored = requireMessage(this.ctx, first.messageUid);
     if (stored.status !== 'pending') return;
     const conversation = requireConversation(this.ctx, stored.conversationId);
-    const recipient = conversation.contactId;
-    if (!recipient) return;
+    const members = conversation.type === 'direct' ? (conversation.contactId ? [conversation.contactId] : []) : (conversation.memberIds ?? []);
+    if (members.length === 0 || conversation.isMember === false) return;
     const uploaded: Array<{ id: string; blobId: string; key: Buffer; digest: Buffer }> = [];
     for (const row of rows) {
       if (row.state !== 'uploading') continue;
       try {
-        uploaded.push({ id: row.id, ...(await this.uploadOne(row, recipient)) });
+        uploaded.push({ id: row.id, ...(await this.uploadOne(row, members)) });
       } catch (error) {
         if (this.closed) return;
         const reason = error instanceof HearthError ? error.message : error instanceof BlobTransferError ? error.message : networkMessage(error, 'upload');
@@ -292,23 +292,34 @@ export class Attachments {
     await this.enqueueMessage(messageId, uploaded);
   }
 
-  private async uploadOne(row: attachmentRows.AttachmentRow, recipient: string): Promise<{ blobId: string; key: Buffer; digest: Buffer }> {
+  private async uploadOne(row: attachmentRows.AttachmentRow, members: readonly string[]): Promise<{ blobId: string; key: Buffer; digest: Buffer }> {
     const { connection } = this.ctx;
     while (!connection.isOnline) {
       if (this.closed) throw new HearthError('unavailable', 'Stopped.');
       await connection.whenOnline(60_000).catch(() => undefined);
     }
-    // The relay lets exactly these devices fetch the blob and deletes it after the last of them did:
-    // the recipient's devices we have sessions with (the ones the message goes to), else all it has.
-    let deviceIds = this.ctx.vault.read((db) => protocolRows.sessionDeviceIds(db, recipient));
-    if (deviceIds.length === 0) deviceIds = (await connection.request('lookup', { target: { case: 'username', value: recipient } })).devices.map((d) => d.deviceId);
     const size = encryptedSize(row.size);
-    const created = await connection.request('createAttachment', { size: BigInt(size), recipients: deviceIds.map((deviceId) => ({ username: recipient, deviceId })) });
+    const created = await connection.request('createAttachment', { size: BigInt(size), recipients: await this.relayRecipients(members) });
     const key = newRemoteKey();
     const progress = this.progress(row);
     const encrypted = encryptAttachment(counted(this.ctx.vault.attachments.chunks(row.id), progress), key, row.size);
     await uploadBlob(this.options.relayUrl(), this.options.credentials, created.attachmentId, size, encrypted.stream, this.abort.signal);
     return { blobId: created.attachmentId, key, digest: encrypted.digest() };
+  }
+
+  /**
+   * The relay lets exactly these devices fetch a blob and deletes it after the
+   * last of them did: each member's devices we have sessions with (the ones
+   * the message goes to), else every device the relay lists for them.
+   */
+  private async relayRecipients(members: readonly string[]): Promise<Array<{ username: string; deviceId: number }>> {
+    const out: Array<{ username: string; deviceId: number }> = [];
+    for (const username of members) {
+      let deviceIds = this.ctx.vault.read((db) => protocolRows.sessionDeviceIds(db, username));
+      if (deviceIds.length === 0) deviceIds = (await this.ctx.connection.request('lookup', { target: { case: 'username', value: username } })).devices.map((d) => d.deviceId);
+      for (const deviceId of deviceIds) out.push({ username, deviceId });
+    }
+    return out;
   }
 
   /**

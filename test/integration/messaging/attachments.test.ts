@@ -166,6 +166,39 @@ describe('attachments', () => {
     await eventually(async () => expect(await relayBlobs()).toEqual([]));
   });
 
+  it('in a group: one upload, every member fetches and verifies it, and the relay keeps the blob until the last has', async () => {
+    const [fay, gus, hal] = await Promise.all(['attfay', 'attgus', 'atthal'].map((n) => fixture.profile(n)));
+    if (!fay || !gus || !hal) throw new Error('no profiles');
+    for (const p of [gus, hal]) await fay.client.addContact(p.username);
+    const group = await fay.client.createGroup('Photos', ['attgus', 'atthal']);
+    await eventually(() => {
+      for (const p of [gus, hal]) expect(p.client.listConversations().some((c) => c.id === group.id)).toBe(true);
+    });
+    await hal.client.close();
+
+    const file = randomBytes(300_000);
+    const draftId = fay.client.attachments.createDraft({ fileName: 'photo.jpg', contentType: 'image/jpeg', size: file.length });
+    fay.client.attachments.appendDraft(draftId, file);
+    const sent = await fay.client.send(group.id, 'from the trip', undefined, [draftId]);
+    await fay.client.waitUntilSent(sent.id);
+    const atGus = await eventually(() => {
+      const a = firstAttachment(gus.client.getMessage(sent.id));
+      expect(a.state).toBe('ready');
+      return a;
+    });
+    expect(readAll(gus, atGus.id).equals(file)).toBe(true);
+    // Hal has not fetched it yet: the blob stays.
+    expect(await relayBlobs()).toHaveLength(1);
+
+    await hal.reopen();
+    await hal.client.sync();
+    const atHal = firstAttachment(hal.client.getMessage(sent.id));
+    expect(atHal.state).toBe('ready');
+    expect(hal.client.getMessage(sent.id).conversationId).toBe(group.id);
+    expect(readAll(hal, atHal.id).equals(file)).toBe(true);
+    await eventually(async () => expect(await relayBlobs()).toEqual([]));
+  });
+
   it('drafts: refuse more than announced, must be complete to send, and are discarded at lock', async () => {
     const ed = await fixture.profile('atted');
     await ed.client.addContact('attada');
