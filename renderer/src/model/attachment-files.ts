@@ -79,6 +79,22 @@ export function thumbnailSize(width: number, height: number, max = THUMBNAIL_MAX
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+/** Longest side an image takes in a message bubble, in CSS pixels. */
+export const BUBBLE_IMAGE_SIDE = 280;
+
+/** A first guess at the height a message's attachments take, before the list measures the row. */
+export function estimateAttachmentsHeight(attachments: readonly Attachment[]): number {
+  let height = 0;
+  for (const attachment of attachments) {
+    const look = lookOf(attachment);
+    if (look === 'image') height += attachment.width && attachment.height ? thumbnailSize(attachment.width, attachment.height, BUBBLE_IMAGE_SIDE).height : 40;
+    else height += look === 'audio' ? 72 : 56;
+    if (attachment.state !== 'ready') height += 22;
+    height += 6;
+  }
+  return height;
+}
+
 /** A file name for a file that came without one (a pasted screenshot, a recording). */
 export function fallbackFileName(contentType: string, now: number, stem = 'file'): string {
   const extension = /^[a-z]+\/([a-z0-9]+)/.exec(contentType.toLowerCase())?.[1] ?? 'bin';

@@ -1,4 +1,5 @@
 import type { Message } from '../../../shared/api';
+import { estimateAttachmentsHeight } from './attachment-files';
 import { dayKey } from './format';
 
 /**
@@ -53,5 +54,5 @@ export function estimateRowHeight(row: Row): number {
   if (row.kind === 'day') return 44;
   if (row.kind === 'notice') return 44;
   const lines = Math.max(1, Math.ceil((row.message.body?.length ?? 0) / 60));
-  return 22 + lines * 20 + (row.groupStart ? 8 : 2);
+  return 22 + lines * 20 + (row.groupStart ? 8 : 2) + estimateAttachmentsHeight(row.message.attachments ?? []);
 }

@@ -3,6 +3,8 @@ import { bytesFromBase64 } from '../model/attachment-files';
 
 /** Blobs kept for reuse (a row scrolled back into view, the viewer, "save as") up to this many bytes in all. */
 const KEEP_BYTES = 64 * 1024 * 1024;
+/** Larger files are read each time they are wanted rather than held: a 100 MB video saved once should not stay in the page. */
+const KEEP_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Attachments read back from the core as Blobs (attachments.read, one
@@ -26,6 +28,7 @@ export class AttachmentBlobs {
       return found;
     }
     const reading = this.read(attachment);
+    if (attachment.size > KEEP_FILE_BYTES) return reading;
     this.kept.set(attachment.id, reading);
     this.sizes.set(attachment.id, attachment.size);
     reading.catch(() => this.forget(attachment.id));

@@ -2,7 +2,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { ATTACHMENT_CHUNK_BYTES, HearthClient, HearthError, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, methods, type Attachment, type AttachmentDraft, type HearthBridge } from '../../../shared/api';
-import { admitFiles, base64ByteLength, base64FromBytes, bytesFromBase64, fileNameFor, formatDuration, formatFileSize, lookOf, thumbnailSize } from '../../../renderer/src/model/attachment-files';
+import { admitFiles, base64ByteLength, base64FromBytes, bytesFromBase64, estimateAttachmentsHeight, fileNameFor, formatDuration, formatFileSize, lookOf, thumbnailSize } from '../../../renderer/src/model/attachment-files';
 import { buildRows } from '../../../renderer/src/model/rows';
 import { AttachmentBlobs } from '../../../renderer/src/state/attachment-blobs';
 import { AttachmentDraftsStore } from '../../../renderer/src/state/attachment-drafts-store';
@@ -121,6 +121,13 @@ describe('attachment model', () => {
     expect(lookOf({ contentType: 'audio/webm;codecs=opus', voiceNote: true })).toBe('audio');
     expect(lookOf({ contentType: 'application/pdf', voiceNote: false })).toBe('file');
     expect(fileNameFor({ fileName: null, contentType: 'application/pdf' })).toBe('attachment.pdf');
+  });
+
+  it('guesses the height attachments add to a row: the image as drawn, a bar while it moves', () => {
+    const photo = attachment({ width: 4000, height: 3000 });
+    expect(estimateAttachmentsHeight([photo])).toBe(210 + 6);
+    expect(estimateAttachmentsHeight([{ ...photo, state: 'downloading' }])).toBe(210 + 22 + 6);
+    expect(estimateAttachmentsHeight([photo, attachment({ contentType: 'application/pdf' })])).toBe(210 + 6 + 56 + 6);
   });
 });
 

@@ -1,14 +1,11 @@
 import { useState, type ReactElement } from 'react';
 import type { Attachment } from '../../../../shared/api';
 import { t } from '../../i18n';
-import { fileNameFor, formatDuration, formatFileSize, lookOf, thumbnailSize } from '../../model/attachment-files';
+import { BUBBLE_IMAGE_SIDE, fileNameFor, formatDuration, formatFileSize, lookOf, thumbnailSize } from '../../model/attachment-files';
 import { AttachmentIcon } from './AttachmentIcon';
 import { useAttachmentActions } from './attachment-actions';
 import { useAttachmentUrl } from './use-attachment-url';
 import './attachments.css';
-
-/** Largest side an image takes in a bubble, in CSS pixels. */
-const BUBBLE_IMAGE_SIDE = 280;
 
 /** A message's files, images and voice notes, in the order they were attached. */
 export function MessageAttachments({ attachments }: { attachments: readonly Attachment[] }): ReactElement {
