@@ -1,7 +1,7 @@
 import { t } from '../i18n';
 import { notificationText } from '../model/notification-text';
 import type { MessengerStore } from '../state/messenger-store';
-import { messageSummary } from '../ui/attachments/attachment-summary';
+import { messageSummary } from '../model/attachment-summary';
 import { isWindowActive } from '../ui/common/use-window-active';
 
 export type NotificationPermissionState = NotificationPermission | 'unsupported';

@@ -7,7 +7,7 @@ import { buildRows } from '../../../renderer/src/model/rows';
 import { AttachmentBlobs } from '../../../renderer/src/state/attachment-blobs';
 import { AttachmentDraftsStore } from '../../../renderer/src/state/attachment-drafts-store';
 import { AttachmentsContext, type AttachmentActions } from '../../../renderer/src/ui/attachments/attachment-actions';
-import { messageSummary } from '../../../renderer/src/ui/attachments/attachment-summary';
+import { messageSummary } from '../../../renderer/src/model/attachment-summary';
 import { MessageRow, type RowContext } from '../../../renderer/src/ui/conversation/MessageRow';
 import { message, noon } from './fixtures';
 

@@ -4,7 +4,7 @@ import { t } from '../../i18n';
 import { activityTime } from '../../model/conversation-order';
 import { formatListTime } from '../../model/format';
 import { noticeText } from '../../model/notice-text';
-import { messageSummary } from '../attachments/attachment-summary';
+import { messageSummary } from '../../model/attachment-summary';
 import { Avatar } from '../common/Avatar';
 import type { RovingItemProps } from '../use-roving-focus';
 

@@ -4,7 +4,7 @@ import { t } from '../../i18n';
 import type { AttachmentDraftsStore } from '../../state/attachment-drafts-store';
 import type { MessageListStore } from '../../state/message-list-store';
 import { useStore } from '../../state/use-store';
-import { messageSummary } from '../attachments/attachment-summary';
+import { messageSummary } from '../../model/attachment-summary';
 import { describeFile } from '../attachments/describe-file';
 import { AttachButton, PickedFiles } from '../attachments/PickedFiles';
 import { filesFromPaste } from '../attachments/use-file-drop';

@@ -7,7 +7,7 @@ import { AttachmentDraftsStore } from '../../state/attachment-drafts-store';
 import { MessageListStore } from '../../state/message-list-store';
 import type { MessengerStore } from '../../state/messenger-store';
 import { useStore } from '../../state/use-store';
-import { messageSummary } from '../attachments/attachment-summary';
+import { messageSummary } from '../../model/attachment-summary';
 import { ConversationAttachments } from '../attachments/ConversationAttachments';
 import { DropZone } from '../attachments/PickedFiles';
 import { useFileDrop } from '../attachments/use-file-drop';

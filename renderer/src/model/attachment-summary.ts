@@ -1,6 +1,6 @@
-import type { Message } from '../../../../shared/api';
-import { t } from '../../i18n';
-import { lookOf } from '../../model/attachment-files';
+import type { Message } from '../../../shared/api';
+import { t } from '../i18n';
+import { lookOf } from './attachment-files';
 
 /**
  * A message's text where one line stands for it (chat list preview, reply
