@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MAX_GROUP_MEMBERS, Username, type Notice } from '../../../shared/api';
 import { contacts, conversations, expiry, groups, messages, messaging, type SqlReader, type SqlWriter } from '../vault';
 import { hex } from './content';
+import { timerFromSeconds } from './disappearing';
 import { actionName, GROUP_ID_BYTES, groupNotice, type GroupActionName, type GroupUpdateMessage } from './group-content';
 
 /**
@@ -66,7 +67,9 @@ export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update
     conversationId = groupConversationId(update.groupId);
     conversations.createGroupConversation(tx, { id: conversationId, groupId: update.groupId, title: name, memberIds: others, now });
     groups.insertGroup(tx, { conversationId, groupId: update.groupId, revision, distributionId: newDistributionId(), now });
-    if (update.expireTimerS > 0) conversations.setExpireTimer(tx, conversationId, update.expireTimerS * 1000, now);
+    // One of the contract's timers, whatever number the update carries.
+    const timer = timerFromSeconds(update.expireTimerS);
+    if (timer !== null) conversations.setExpireTimer(tx, conversationId, timer, now);
   } else {
     conversationId = group.conversationId;
     const before = groups.members(tx, conversationId);
