@@ -22,6 +22,8 @@ export class ExpiryReaper {
   private timer: NodeJS.Timeout | null = null;
   /** When the armed timer fires (by `now()`), null if none is armed. */
   private armedFor: number | null = null;
+  /** The same moment by the wall clock the timer itself runs on (`now()` may be another clock, or have jumped). */
+  private firesAt = 0;
   private running: Promise<void> | null = null;
   private stopped = false;
   /** Runs so far (for tests). */
@@ -31,7 +33,7 @@ export class ExpiryReaper {
 
   constructor(private readonly deps: ReaperDeps) {}
 
-  /** Arms for the next expiry, unless a timer for that time or sooner is armed already. */
+  /** Arms for the next expiry, unless a timer that fires by then is armed already. */
   rearm(): void {
     if (this.stopped || this.running) return; // a run re-arms when it finishes
     const due = this.deps.nextDue();
@@ -40,10 +42,15 @@ export class ExpiryReaper {
       return;
     }
     const now = this.deps.now();
-    if (this.armedFor !== null && this.armedFor <= due) return;
-    this.disarm();
     const wait = Math.min(Math.max(0, due - now), MAX_WAIT_MS);
+    if (this.timer && this.firesAt <= Date.now() + wait) return;
+    this.arm(now, wait);
+  }
+
+  private arm(now: number, wait: number): void {
+    this.disarm();
     this.armedFor = now + wait;
+    this.firesAt = Date.now() + wait;
     this.timer = setTimeout(() => this.fire(), wait);
     this.timer.unref();
   }
@@ -96,11 +103,7 @@ export class ExpiryReaper {
       this.running = null;
       // After a failure the next attempt waits at least a moment, rather than spinning on it.
       if (this.lastError === null) this.rearm();
-      else if (!this.stopped) {
-        this.armedFor = this.deps.now() + 1000;
-        this.timer = setTimeout(() => this.fire(), 1000);
-        this.timer.unref();
-      }
+      else if (!this.stopped) this.arm(this.deps.now(), 1000);
     });
     return this.running;
   }

@@ -8,12 +8,12 @@ import { expiredOnArrival, timerFromSeconds, timerSeconds } from '../../../main/
  * The "vault" is a list of expiry times; reaping removes the due ones.
  */
 
-function harness(initial: number[] = []) {
+function harness(initial: number[] = [], now: () => number = () => Date.now()) {
   const due = [...initial];
   const reaped: number[][] = [];
   let failNext = false;
   const reaper = new ExpiryReaper({
-    now: () => Date.now(),
+    now,
     nextDue: () => (due.length === 0 ? null : Math.min(...due)),
     reap: async (now) => {
       if (failNext) {
@@ -104,6 +104,17 @@ describe('expiry reaper', () => {
     vi.setSystemTime(T0 + week + 1);
     await vi.advanceTimersByTimeAsync(MAX_WAIT_MS);
     expect(h.removed()).toEqual([T0 + week]);
+  });
+
+  it('re-arms sooner when the clock it is given moved ahead of the timer it runs on', async () => {
+    let offset = 0;
+    const h = harness([T0 + 50_000], () => Date.now() + offset);
+    h.reaper.rearm();
+    offset += 49_000;
+    h.reaper.rearm();
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(h.removed()).toEqual([T0 + 50_000]);
   });
 
   it('runNow removes what is already due at once (unlock), then arms for the rest', async () => {
