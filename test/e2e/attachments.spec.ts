@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
 import { startHostProcess, type HostProcess } from './support/host-process';
-import { bubble, composer, onboard, openChat, openPerson, send, startChat, type Person } from './support/messenger-page';
+import { bubble, composer, onboard, openChat, openPerson, send, startChat, STRONG_PASSPHRASE, type Person } from './support/messenger-page';
 import { expectNoSeriousA11yViolations } from './support/page-guards';
 import { samplePdf, samplePng, sampleWav } from './support/sample-files';
 import { startRelayProcess, type RelayProcess } from './support/relay-process';
@@ -39,17 +40,28 @@ const DROPPED = { name: 'dropped.png', mimeType: 'image/png', buffer: samplePng(
 const PASTED = { name: 'pasted.png', mimeType: 'image/png', buffer: samplePng(300, 200, 3) };
 const REPORT = { name: 'report.pdf', mimeType: 'application/pdf', buffer: samplePdf(40) };
 const TONE = { name: 'tone.wav', mimeType: 'audio/wav', buffer: sampleWav(1500) };
+const HARBOUR = { name: 'harbour.png', mimeType: 'image/png', buffer: samplePng(320, 240, 4) };
 type Sample = typeof SUNSET;
 
 let relay: RelayProcess;
 let alice: Person;
 let bob: Person;
 const hosts: HostProcess[] = [];
+/** Every page opened, so the last test can check none of them broke the CSP or threw. */
+const everyone: Person[] = [];
 
-async function person(browser: Browser): Promise<Person> {
-  const host = await startHostProcess({ env: { HEARTH_RELAY_URL: relay.url } });
+async function person(browser: Browser, profileDir?: string): Promise<Person> {
+  const host = await startHostProcess({ env: { HEARTH_RELAY_URL: relay.url }, profileDir });
   hosts.push(host);
-  return openPerson(browser, host);
+  const opened = await openPerson(browser, host);
+  everyone.push(opened);
+  return opened;
+}
+
+/** The relay's stored attachment ciphertexts (complete ones only). */
+async function relayBlobs(): Promise<string[]> {
+  const dir = path.join(relay.dataDir, 'attachments');
+  return (await readdir(dir)).filter((name) => !name.endsWith('.part')).map((name) => path.join(dir, name));
 }
 
 /** A DataTransfer in the page holding `file`, as a drag from the desktop or the clipboard carries it. */
@@ -207,8 +219,42 @@ test('a voice note recorded in the composer plays on the other side', async () =
   await expect.poll(() => player.evaluate((audio) => (audio as unknown as AudioElement).readyState)).toBeGreaterThanOrEqual(1);
 });
 
+test('a file damaged on the relay shows why it failed, with a retry, and keeps its thumbnail', async ({ browser }) => {
+  // Bob is away while Alice sends, so the ciphertext waits on the relay.
+  const bobProfile = bob.host.profileDir;
+  await bob.page.context().close();
+  await bob.host.stop({ keepProfile: true });
+  const before = new Set(await relayBlobs());
+  await alice.page.getByTestId('attach-input').setInputFiles(HARBOUR);
+  await composer(alice.page).fill('Damaged on the way');
+  await composer(alice.page).press('Enter');
+  await expect(bubble(alice.page, 'Damaged on the way').locator('.message-attachment')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  let stored: string[] = [];
+  await expect.poll(async () => (stored = (await relayBlobs()).filter((file) => !before.has(file))).length).toBe(1);
+  const ciphertext = await readFile(stored[0]!);
+  ciphertext[Math.floor(ciphertext.length / 2)]! ^= 0xff;
+  await writeFile(stored[0]!, ciphertext);
+
+  bob = await person(browser, bobProfile);
+  await expect(bob.page.getByRole('heading', { level: 1, name: 'Hearth is locked' })).toBeVisible();
+  await bob.page.getByLabel('Passphrase').fill(STRONG_PASSPHRASE);
+  await bob.page.getByRole('button', { name: 'Unlock' }).click();
+  await openChat(bob.page, 'alice');
+  const received = bubble(bob.page, 'Damaged on the way');
+  await expect(received).toContainText('The file did not match its fingerprint', { timeout: 30_000 });
+  // Nothing of the damaged file is shown: only the thumbnail that came inside the (authenticated) message.
+  await expect(received.locator('img[alt="harbour.png"]')).toHaveAttribute('src', /^data:image\/jpeg;base64,/);
+  await expectNoSeriousA11yViolations(bob.page);
+  // The relay forgot the blob once it was fetched, so the retry fails too, and says so.
+  await received.getByRole('button', { name: 'Retry harbour.png' }).click();
+  await expect(received.locator('.message-attachment')).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
+  await expect(received.getByRole('button', { name: 'Retry harbour.png' })).toBeEnabled();
+  await expect(received.locator('.message-attachment__error')).not.toBeEmpty();
+});
+
 test('no page broke the CSP or threw', () => {
-  for (const person of [alice, bob]) {
+  expect(everyone).toHaveLength(3);
+  for (const person of everyone) {
     expect(person.watched.violations).toEqual([]);
     expect(person.watched.errors).toEqual([]);
   }
