@@ -61,7 +61,8 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxPrekeysPerDevice: 1_000,
   prekeyLowThreshold: 10,
   pushWindow: 256,
-  maxAttachmentBytes: 100 * 1024 * 1024,
+  // A 100 MiB file (shared/api MAX_ATTACHMENT_BYTES) plus what client encryption adds to it (16 bytes per 64 KiB: 25,600 bytes).
+  maxAttachmentBytes: 100 * 1024 * 1024 + 64 * 1024,
   maxAttachmentRecipients: 1_000,
   attachmentTtlMs: 14 * DAY,
   senderCertificateTtlMs: DAY,

@@ -6,7 +6,7 @@ describe('relay limits', () => {
     expect(resolveLimits()).toEqual(defaultLimits);
     expect(resolveLimits({ maxQueue: 5 }).maxQueue).toBe(5);
     expect(limitNames).toContain('maxFrameBytes');
-    expect(defaultLimits.maxAttachmentBytes).toBe(100 * 1024 * 1024);
+    expect(defaultLimits.maxAttachmentBytes).toBe(100 * 1024 * 1024 + 64 * 1024);
     expect(defaultLimits.envelopeTtlMs).toBe(30 * 24 * 60 * 60 * 1000);
     expect(defaultLimits.attachmentTtlMs).toBe(14 * 24 * 60 * 60 * 1000);
   });
