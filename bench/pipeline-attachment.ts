@@ -22,6 +22,8 @@ const clientOptions: ClientOptions = { connection: { initialBackoffMs: 50, maxBa
 export interface AttachmentThroughput {
   attachment_mb_per_s: number;
   attachment_ms: { p50: number; min: number; max: number; runs: number };
+  /** CPU time per transfer (median) in the sender's and the recipient's process: less disturbed than wall time on a shared machine. */
+  attachment_cpu_ms: { sender: number; recipient: number };
   attachment_bytes: number;
 }
 
@@ -39,12 +41,21 @@ export async function measureAttachmentThroughput(relayUrl: string, root: string
     const file = path.join(root, 'attachment-bench.bin');
     await writeFile(file, randomBytes(bytes));
     const durations: number[] = [];
+    const senderCpu: number[] = [];
+    const recipientCpu: number[] = [];
     // One warm-up transfer (first session, first connections), then the measured ones.
     for (let i = 0; i <= runs; i += 1) {
       const start = performance.now();
+      const cpu = process.cpuUsage();
+      const peerCpu = peer.cpuMs();
       const message = await sender.client.sendFile(directConversationId('attbenchto'), file);
       await peer.stored(message.id);
-      if (i > 0) durations.push(performance.now() - start);
+      if (i > 0) {
+        durations.push(performance.now() - start);
+        const used = process.cpuUsage(cpu);
+        senderCpu.push((used.user + used.system) / 1000);
+        recipientCpu.push(peer.cpuMs() - peerCpu);
+      }
       await sender.client.settle();
       // Receipts settle, so each run starts from quiet.
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -54,6 +65,7 @@ export async function measureAttachmentThroughput(relayUrl: string, root: string
     return {
       attachment_mb_per_s: Math.round((bytes / 1_000_000 / (median / 1000)) * 10) / 10,
       attachment_ms: { p50: Math.round(median), min: Math.round(durations[0] ?? 0), max: Math.round(durations[durations.length - 1] ?? 0), runs: durations.length },
+      attachment_cpu_ms: { sender: Math.round(medianOf(senderCpu)), recipient: Math.round(medianOf(recipientCpu)) },
       attachment_bytes: bytes,
     };
   } finally {
@@ -74,13 +86,19 @@ export async function run(options: Record<string, string>): Promise<object> {
 }
 
 /** The recipient (this file, run with HEARTH_ATTACHMENT_PEER): prints "stored ID" once a message's attachment is in its vault. */
-async function startPeer(dir: string, keyfile: string): Promise<{ stored(id: string): Promise<void>; stop(): Promise<void> }> {
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+async function startPeer(dir: string, keyfile: string): Promise<{ stored(id: string): Promise<void>; cpuMs(): number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/pipeline-attachment.ts')], {
     cwd: ROOT,
     env: { ...process.env, HEARTH_ATTACHMENT_PEER: JSON.stringify({ dir, keyfile }) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const seen = new Set<string>();
+  let cpuMs = 0;
   const waiting = new Map<string, () => void>();
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
@@ -92,13 +110,15 @@ async function startPeer(dir: string, keyfile: string): Promise<{ stored(id: str
       buffer = buffer.slice(newline + 1);
       if (line === 'ready') ready();
       if (!line.startsWith('stored ')) continue;
-      const id = line.slice(7);
+      const [, id = '', cpu] = line.split(' ');
+      cpuMs = Number(cpu);
       seen.add(id);
       waiting.get(id)?.();
     }
   });
   await isReady;
   return {
+    cpuMs: () => cpuMs,
     stored: (id) => (seen.has(id) ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(id, resolve))),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -114,7 +134,9 @@ async function runPeer(spec: string): Promise<void> {
   client.events.on((event, payload) => {
     if (event !== 'messages.onDidUpdate' && event !== 'messages.onDidAdd') return;
     const message = (payload as { message: Message }).message;
-    if (message.attachments?.[0]?.state === 'ready') process.stdout.write(`stored ${message.id}\n`);
+    if (message.attachments?.[0]?.state !== 'ready') return;
+    const cpu = process.cpuUsage();
+    process.stdout.write(`stored ${message.id} ${(cpu.user + cpu.system) / 1000}\n`);
   });
   await client.sync();
   process.stdout.write('ready\n');

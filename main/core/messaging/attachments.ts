@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { HearthError, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type AttachmentDraft, type Message } from '../../../shared/api';
 import type { AttachmentPointer } from '../../../shared/proto/gen/hearth/v1/content_pb';
@@ -150,11 +149,19 @@ export class Attachments {
     if (!info?.isFile()) throw new HearthError('not-found', 'No such file.');
     if (info.size === 0) throw new HearthError('invalid-arguments', 'The file is empty.');
     const draftId = this.createDraft({ fileName: path.basename(file).slice(0, 255) || 'file', contentType: options.contentType ?? contentTypeOf(file), size: info.size });
+    // One buffer, refilled: the draft copies what it takes, and fresh buffers per read are garbage to collect.
+    const buffer = Buffer.allocUnsafe(512 * 1024);
+    let handle: FileHandle | null = null;
     try {
-      for await (const piece of createReadStream(file, { highWaterMark: 512 * 1024 })) this.appendDraft(draftId, piece as Buffer);
+      handle = await open(file, 'r');
+      for (let read = (await handle.read(buffer, 0, buffer.length)).bytesRead; read > 0; read = (await handle.read(buffer, 0, buffer.length)).bytesRead) {
+        this.appendDraft(draftId, buffer.subarray(0, read));
+      }
     } catch (error) {
       this.discardDraft(draftId);
       throw error instanceof HearthError ? error : new HearthError('unavailable', 'The file could not be read.');
+    } finally {
+      await handle?.close();
     }
     return this.send(conversationId, options.caption ?? '', [draftId]);
   }
