@@ -56,11 +56,12 @@ export async function markRead(ctx: MessagingContext, sends: Outbox, conversatio
   const sendReceipts = ctx.settings().sendReadReceipts;
   const cursor = upTo ? { sentAt: upTo.sentAt, id: upTo.seq } : { sentAt: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
   const unread = ctx.vault.read((db) => messaging.unreadIncoming(db, conversationId, cursor));
+  let clocksStarted = 0;
   if (unread.length > 0) {
     await ctx.vault.write((tx) => {
       messaging.markReadByIds(tx, unread.map((m) => m.id), now);
       // Disappearing messages: an incoming message's clock starts when it is read (Signal's rule).
-      expiry.startClocks(tx, unread.map((m) => m.id), now);
+      clocksStarted = expiry.startClocks(tx, unread.map((m) => m.id), now);
       if (!sendReceipts) return;
       const byAuthor = new Map<string, Uint8Array[]>();
       // Placeholders carry the relay's envelope id, not a message id the sender knows.
@@ -74,6 +75,15 @@ export async function markRead(ctx: MessagingContext, sends: Outbox, conversatio
   }
   const remaining = ctx.vault.read((db) => messaging.unreadCount(db, conversationId));
   if (unread.length > 0 && ctx.events.wanted) {
+    // Their countdown is shown from now on.
+    if (clocksStarted > 0) {
+      ctx.vault.read((db) => {
+        for (const m of unread) {
+          const view = messageView(db, m.uid);
+          if (view?.expiresAt) ctx.events.emit('messages.onDidUpdate', { message: view });
+        }
+      });
+    }
     ctx.events.emit('conversations.onDidUpdate', { conversation: requireConversation(ctx, conversationId) });
     ctx.events.emit('app.onDidChangeUnreadCount', { total: ctx.vault.read((db) => conversations.totalUnread(db)) });
   }

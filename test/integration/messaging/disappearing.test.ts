@@ -127,14 +127,14 @@ describe('disappearing messages', () => {
     }
     expect(fs.existsSync(calFile.file) && fs.existsSync(deeFile.file)).toBe(true);
 
-    // The recipient's clock starts when it is read.
+    // The recipient's clock starts when it is read (and the UI hears of it, to show the countdown).
+    const calEvents = record(cal.client);
+    const deeEvents = record(dee.client);
     expect(dee.client.getMessage(secret.id).expiresAt).toBeNull();
     await dee.client.markRead(dm('dmcal'));
     const readAt = dee.client.getMessage(secret.id).readAt ?? 0;
     expect(dee.client.getMessage(secret.id).expiresAt).toBe(readAt + THIRTY_S);
-
-    const calEvents = record(cal.client);
-    const deeEvents = record(dee.client);
+    expect(deeEvents).toContainEqual({ event: 'messages.onDidUpdate', payload: { message: expect.objectContaining({ id: secret.id, expiresAt: readAt + THIRTY_S }) } });
     // Not yet: 29 s later both still have it.
     skew += 29_000;
     await Promise.all([cal.client.reaper.runNow(), dee.client.reaper.runNow()]);

@@ -58,11 +58,13 @@ export function setMessageTimers(tx: SqlWriter, timers: ReadonlyMap<string, numb
   for (const [ms, uids] of byTimer) for (const chunk of chunks(uids)) tx.run(`UPDATE messages SET expires_in_ms = ? WHERE uid IN (${placeholders(chunk.length)})`, [ms, ...chunk]);
 }
 
-/** Starts the clock of these (incoming, just read) messages that have a timer and no running clock. */
-export function startClocks(tx: SqlWriter, ids: readonly number[], startedAt: number): void {
+/** Starts the clock of these (incoming, just read) messages that have a timer and no running clock; returns how many started. */
+export function startClocks(tx: SqlWriter, ids: readonly number[], startedAt: number): number {
+  let started = 0;
   for (const chunk of chunks(ids)) {
-    tx.run(`UPDATE messages SET expires_at = ? + expires_in_ms WHERE expires_in_ms IS NOT NULL AND expires_at IS NULL AND id IN (${placeholders(chunk.length)})`, [startedAt, ...chunk]);
+    started += tx.run(`UPDATE messages SET expires_at = ? + expires_in_ms WHERE expires_in_ms IS NOT NULL AND expires_at IS NULL AND id IN (${placeholders(chunk.length)})`, [startedAt, ...chunk]);
   }
+  return started;
 }
 
 /** Messages whose time is up at `now` (index messages_expiring; the next due time is messages.nextExpiry). */
