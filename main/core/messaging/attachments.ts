@@ -2,6 +2,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { HearthError, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type AttachmentDraft, type Message } from '../../../shared/api';
 import type { AttachmentPointer } from '../../../shared/proto/gen/hearth/v1/content_pb';
+import { isRelayError } from '../transport';
 import type { DeviceCredentials } from '../transport/relay-connection';
 import { attachmentRows, messages, protocol as protocolRows, type SqlWriter } from '../vault';
 import { wipe } from '../vault/crypto';
@@ -35,6 +36,11 @@ export interface AttachmentsOptions {
 }
 
 type Job = { kind: 'upload'; messageId: number } | { kind: 'download'; attachmentId: string };
+interface Lane {
+  readonly queue: Job[];
+  running: Promise<void> | null;
+}
+const newLane = (): Lane => ({ queue: [], running: null });
 const jobKey = (job: Job) => (job.kind === 'upload' ? `up:${job.messageId}` : `down:${job.attachmentId}`);
 
 /**
@@ -46,9 +52,9 @@ const jobKey = (job: Job) => (job.kind === 'upload' ? `up:${job.messageId}` : `d
  */
 export class Attachments {
   readonly drafts: AttachmentDrafts;
-  private readonly queue: Job[] = [];
+  /** Uploads and downloads queue separately, so a received photo does not wait behind a large upload. */
+  private readonly lanes = { upload: newLane(), download: newLane() };
   private readonly queued = new Set<string>();
-  private running: Promise<void> | null = null;
   private readonly abort = new AbortController();
   private closed = false;
 
@@ -183,7 +189,8 @@ export class Attachments {
   private requireReady(attachmentId: string): attachmentRows.AttachmentRow {
     const row = this.ctx.vault.read((db) => attachmentRows.getAttachment(db, attachmentId));
     if (!row) throw new HearthError('not-found', 'No such attachment.');
-    if (row.state !== 'ready' || !row.stored) throw new HearthError('unavailable', row.state === 'failed' ? (row.error ?? 'The transfer failed.') : 'The file is not here yet.');
+    // Our own files are readable from the start (while uploading too); theirs once verified and stored.
+    if (!row.stored) throw new HearthError('unavailable', row.state === 'failed' ? (row.error ?? 'The transfer failed.') : 'The file is not here yet.');
     return row;
   }
 
@@ -227,17 +234,20 @@ export class Attachments {
   }
 
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.lanes.upload.running || this.lanes.download.running) {
+      await Promise.all([this.lanes.upload.running, this.lanes.download.running]);
+    }
   }
 
   get busy(): boolean {
-    return this.running !== null;
+    return this.lanes.upload.running !== null || this.lanes.download.running !== null;
   }
 
   /** Stops transfers (they resume at the next unlock) and discards unsent drafts. */
   async close(): Promise<void> {
     this.closed = true;
-    this.queue.length = 0;
+    this.lanes.upload.queue.length = 0;
+    this.lanes.download.queue.length = 0;
     this.queued.clear();
     this.abort.abort();
     await this.idle();
@@ -249,14 +259,15 @@ export class Attachments {
     const key = jobKey(job);
     if (this.queued.has(key)) return;
     this.queued.add(key);
-    this.queue.push(job);
-    this.running ??= this.pump().finally(() => {
-      this.running = null;
+    const lane = this.lanes[job.kind];
+    lane.queue.push(job);
+    lane.running ??= this.pump(lane).finally(() => {
+      lane.running = null;
     });
   }
 
-  private async pump(): Promise<void> {
-    for (let job = this.queue.shift(); job && !this.closed; job = this.queue.shift()) {
+  private async pump(lane: Lane): Promise<void> {
+    for (let job = lane.queue.shift(); job && !this.closed; job = lane.queue.shift()) {
       try {
         if (job.kind === 'upload') await this.upload(job.messageId);
         else await this.download(job.attachmentId);
@@ -286,7 +297,8 @@ export class Attachments {
         uploaded.push({ id: row.id, ...(await this.uploadOne(row, members)) });
       } catch (error) {
         if (this.closed) return;
-        const reason = error instanceof HearthError ? error.message : error instanceof BlobTransferError ? error.message : networkMessage(error, 'upload');
+        // The relay's errors (over the WebSocket or HTTP) are written for people; anything else is the network.
+        const reason = error instanceof HearthError || error instanceof BlobTransferError || isRelayError(error) ? error.message : networkMessage(error, 'upload');
         await this.ctx.vault.write((tx) => {
           for (const u of uploaded) attachmentRows.markUploaded(tx, u.id, u.blobId, u.key, u.digest);
           attachmentRows.markFailed(tx, row.id, reason);

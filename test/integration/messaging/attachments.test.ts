@@ -82,6 +82,8 @@ describe('attachments', () => {
     const sent = await ada.client.send(dm('attbo'), '', undefined, [draftId]);
     expect(sent.status).toBe('pending');
     expect(firstAttachment(sent)).toMatchObject({ fileName: 'notes.bin', size: file.length, state: 'uploading', width: 10, height: 20, error: null });
+    // Our own file is readable at once, while it uploads.
+    expect(readAll(ada, firstAttachment(sent).id).equals(file)).toBe(true);
     expect((await ada.client.waitUntilSent(sent.id)).status).toBe('sent');
     expect(firstAttachment(ada.client.getMessage(sent.id)).state).toBe('ready');
 
