@@ -1,9 +1,10 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
 import { startHostProcess, type HostProcess } from './support/host-process';
-import { bubble, composer, onboard, openChat, openPerson, send, startChat, STRONG_PASSPHRASE, type Person } from './support/messenger-page';
+import { bubble, chatRow, composer, conversationHeader, onboard, openChat, openPerson, send, startChat, STRONG_PASSPHRASE, type Person } from './support/messenger-page';
 import { expectNoSeriousA11yViolations } from './support/page-guards';
 import { samplePdf, samplePng, sampleWav } from './support/sample-files';
 import { startRelayProcess, type RelayProcess } from './support/relay-process';
@@ -73,6 +74,12 @@ function transferOf(page: Page, file: Sample) {
     transfer.items.add(new g.File([bytes], name, { type }));
     return transfer;
   }, { name: file.name, type: file.mimeType, base64: file.buffer.toString('base64') });
+}
+
+/** Opens the direct chat with `name` (chatRow would also match a group whose preview mentions them). */
+async function openDirectChat(page: Page, name: string): Promise<void> {
+  await page.getByRole('list', { name: 'Chats' }).getByRole('button', { name: new RegExp(`^${name} `) }).click();
+  await expect(conversationHeader(page)).toContainText(name);
 }
 
 function pickedFiles(page: Page) {
@@ -219,6 +226,56 @@ test('a voice note recorded in the composer plays on the other side', async () =
   await expect.poll(() => player.evaluate((audio) => (audio as unknown as AudioElement).readyState)).toBeGreaterThanOrEqual(1);
 });
 
+test('files over the limits are refused with the reason before anything is sent', async () => {
+  const { page } = alice;
+  // A sparse file: 100 MB + 1 byte on paper, nothing on disk, and the browser reads only its size.
+  const refusals = page.locator('.picked-files__refusals');
+  const dir = await mkdtemp(path.join(tmpdir(), 'hearth-e2e-huge-'));
+  const huge = path.join(dir, 'huge.bin');
+  await writeFile(huge, '');
+  await truncate(huge, 100 * 1024 * 1024 + 1);
+  try {
+    const small = Array.from({ length: 11 }, (_, i) => ({ name: `note-${i + 1}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`note ${i + 1}`) }));
+    await page.getByTestId('attach-input').setInputFiles(huge);
+    await expect(refusals).toHaveText(/"huge\.bin" is larger than 100 MB, the most one attachment can be\./);
+    await expect(pickedFiles(page)).toHaveCount(0);
+    await page.getByTestId('attach-input').setInputFiles([{ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) }, ...small]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  await expect(refusals).toContainText('"empty.txt" is empty.');
+  await expect(refusals).toContainText('A message can carry at most 10 files.');
+  await expect(pickedFiles(page).getByRole('listitem')).toHaveCount(10);
+  await expect(pickedFiles(page)).not.toContainText('note-11.txt');
+  await refusals.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(refusals).toHaveCount(0);
+  for (let i = 10; i >= 1; i -= 1) await pickedFiles(page).getByRole('button', { name: `Remove note-${i}.txt` }).click();
+  await expect(pickedFiles(page)).toHaveCount(0);
+});
+
+test('an image sent to a group reaches the other member', async () => {
+  const { page } = alice;
+  await page.getByRole('button', { name: 'New group' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New group' });
+  await dialog.getByLabel('Group name').fill('Photo club');
+  await dialog.getByRole('checkbox', { name: /bob/ }).check();
+  await dialog.getByRole('button', { name: 'Create group' }).click();
+  await expect(dialog).toBeHidden({ timeout: 20_000 });
+  await expect(conversationHeader(page)).toContainText('Photo club');
+  await page.getByTestId('attach-input').setInputFiles(DROPPED);
+  await composer(page).fill('For the club');
+  await composer(page).press('Enter');
+
+  await expect(chatRow(bob.page, 'Photo club')).toBeVisible({ timeout: 20_000 });
+  await openChat(bob.page, 'Photo club');
+  const received = bubble(bob.page, 'For the club');
+  await expect(received.locator('img[alt="dropped.png"]')).toHaveAttribute('data-full', 'true', { timeout: 30_000 });
+  await expect(received.locator('.message__author')).toHaveText(/alice$/);
+  // Back to the direct chats for what follows.
+  await openDirectChat(alice.page, 'bob');
+  await openDirectChat(bob.page, 'alice');
+});
+
 test('a file damaged on the relay shows why it failed, with a retry, and keeps its thumbnail', async ({ browser }) => {
   // Bob is away while Alice sends, so the ciphertext waits on the relay.
   const bobProfile = bob.host.profileDir;
@@ -239,7 +296,7 @@ test('a file damaged on the relay shows why it failed, with a retry, and keeps i
   await expect(bob.page.getByRole('heading', { level: 1, name: 'Hearth is locked' })).toBeVisible();
   await bob.page.getByLabel('Passphrase').fill(STRONG_PASSPHRASE);
   await bob.page.getByRole('button', { name: 'Unlock' }).click();
-  await openChat(bob.page, 'alice');
+  await openDirectChat(bob.page, 'alice');
   const received = bubble(bob.page, 'Damaged on the way');
   await expect(received).toContainText('The file did not match its fingerprint', { timeout: 30_000 });
   // Nothing of the damaged file is shown: only the thumbnail that came inside the (authenticated) message.
