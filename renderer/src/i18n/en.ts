@@ -243,7 +243,6 @@ export const en = {
   'reply.quote': 'Reply to {name}: {excerpt}. Go to the original message',
   'reply.missing': 'Original message not found',
   'reply.loading': 'Loading the original message…',
-  'reply.attachment': 'Attachment',
 
   'edit.editing': 'Editing message',
   'edit.cancel': 'Cancel editing',

@@ -2,6 +2,7 @@ import { useEffect, type ReactElement } from 'react';
 import type { Message } from '../../../../shared/api';
 import { t } from '../../i18n';
 import { excerptOf } from '../../model/message-actions';
+import { messageSummary } from '../attachments/attachment-summary';
 
 /** How a reply's quote finds the message it quotes: in the loaded window, fetched, being fetched, or not found. */
 export type QuoteLookup = Message | 'loading' | null | undefined;
@@ -31,7 +32,7 @@ export function MessageQuote({ replyTo, lookup, authorName, onNeed, onJumpTo }: 
     );
   }
   const name = authorName(lookup);
-  const excerpt = lookup.deleted ? t('notice.deleted') : excerptOf(lookup.body) || t('reply.attachment');
+  const excerpt = lookup.deleted ? t('notice.deleted') : excerptOf(messageSummary(lookup));
   return (
     <button type="button" className="message-quote" data-testid="message-quote" aria-label={t('reply.quote', { name, excerpt })} onClick={() => onJumpTo(lookup.id)}>
       <span className="message-quote__author">{name}</span>
