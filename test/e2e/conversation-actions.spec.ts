@@ -255,11 +255,15 @@ test('group details: rename, remove a member, leave; a former member cannot send
   await leave.getByRole('button', { name: 'Leave group' }).click();
   await expect(composer(bob.page)).toHaveCount(0);
   await expect(page.getByTestId('notice').filter({ hasText: 'bob left the group.' })).toBeVisible({ timeout: 20_000 });
+  await page.keyboard.press('Escape');
+  await expect(details).toBeHidden();
 });
 
 test('direct chat details: the timer and the sealed-sender line; no page broke the CSP or threw', async () => {
   const { page } = alice;
-  await openChat(page, 'bob');
+  // The group's row mentions bob too ("bob left the group."): pick the chat by its title.
+  await page.getByRole('list', { name: 'Chats' }).locator('.chat-row__title', { hasText: /^bob$/ }).click();
+  await expect(conversationHeader(page)).toContainText('@bob');
   await send(page, 'See you Sunday');
   await page.getByRole('button', { name: 'Contact details' }).click();
   const details = page.getByRole('complementary', { name: 'Contact' });
