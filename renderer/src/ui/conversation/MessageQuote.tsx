@@ -2,7 +2,7 @@ import { useEffect, type ReactElement } from 'react';
 import type { Message } from '../../../../shared/api';
 import { t } from '../../i18n';
 import { excerptOf } from '../../model/message-actions';
-import { messageSummary } from '../attachments/attachment-summary';
+import { messageSummary } from '../../model/attachment-summary';
 
 /** How a reply's quote finds the message it quotes: in the loaded window, fetched, being fetched, or not found. */
 export type QuoteLookup = Message | 'loading' | null | undefined;
