@@ -11,6 +11,11 @@ Commands:
                          create a profile and register it with the relay
   contacts add NAME      add a contact by relay username
   contacts list [--json]
+  group create NAME MEMBER...
+                         create a group (its NAME must be new among your groups) with these members
+  group rename NAME NEW_NAME | group add NAME MEMBER... | group remove NAME MEMBER | group leave NAME
+                         change a group: every member is told; a removed member cannot read what follows
+  group list [--json]    your groups and their members
   send NAME TEXT [--reply-to MESSAGE_ID]
                          send a message (optionally quoting one); exits 0 once the relay has acknowledged it
   edit NAME MESSAGE_ID TEXT
@@ -35,6 +40,8 @@ Commands:
   accept-identity NAME   accept NAME's changed safety number and release held messages
   status --json
 
+NAME is the name of one of your groups (exactly; quote it if it has spaces), else a
+contact's username (added as a contact if new). MEMBER is a username.
 Every command that opens the profile takes --passphrase-env VAR (the passphrase is in
 that environment variable) or --keyfile FILE (a raw key file).
 Exit codes: 0 done, 1 failed, 2 wrong passphrase or key.`;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { HearthError, type Message } from '../../shared/api';
+import { HearthError, type ConversationSummary, type Message } from '../../shared/api';
 import { Client } from '../core/client/client';
 import { isWrongKey, toHearthError } from '../core/errors';
 import { directConversationId } from '../core/messaging/views';
@@ -120,13 +120,14 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       }
       throw new UsageError('contacts takes add NAME or list.');
     }
+    case 'group':
+      return runGroup(client, rest, args, io);
     case 'send': {
       const to = contactName(rest, 'send');
       const text = rest.slice(1).join(' ');
       if (!text) throw new UsageError('send needs a TEXT to send.');
       client.start();
-      await ensureContact(client, to);
-      const message = await client.send(directConversationId(to), text, args.replyTo);
+      const message = await client.send(await conversationFor(client, to), text, args.replyTo);
       const result = await client.waitUntilSent(message.id, timeoutMs);
       if (result.status === 'failed') throw new HearthError('unavailable', 'The relay refused the message.');
       if (args.json) io.out(JSON.stringify({ id: result.id, status: result.status }));
@@ -138,7 +139,7 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       const text = rest.slice(2).join(' ');
       if (!messageId || !text) throw new UsageError('edit needs NAME MESSAGE_ID TEXT.');
       client.start();
-      requireMessageWith(client, who, messageId);
+      requireMessageWith(client, who, await conversationFor(client, who), messageId);
       const updated = await client.edit(messageId, text);
       await client.waitUntilOutboxEmpty(timeoutMs);
       if (args.json) io.out(JSON.stringify({ id: updated.id, body: updated.body, edited: updated.edited ?? false }));
@@ -149,7 +150,7 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       const [, messageId] = rest;
       if (!messageId) throw new UsageError('delete needs NAME MESSAGE_ID.');
       client.start();
-      requireMessageWith(client, who, messageId);
+      requireMessageWith(client, who, await conversationFor(client, who), messageId);
       await client.deleteMessage(messageId, args.forEveryone);
       if (args.forEveryone) await client.waitUntilOutboxEmpty(timeoutMs);
       if (args.json) io.out(JSON.stringify({ id: messageId, deleted: true, forEveryone: args.forEveryone }));
@@ -160,7 +161,7 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       const [, messageId, emoji] = rest;
       if (!messageId || !emoji) throw new UsageError('react needs NAME MESSAGE_ID EMOJI.');
       client.start();
-      requireMessageWith(client, who, messageId);
+      requireMessageWith(client, who, await conversationFor(client, who), messageId);
       const updated = await client.react(messageId, emoji);
       // Exit only once the outbox has handed the reaction to the relay.
       await client.waitUntilOutboxEmpty(timeoutMs);
@@ -171,8 +172,7 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       const who = contactName(rest, 'timer');
       const expireTimerMs = parseTimer(rest[1]);
       client.start();
-      await ensureContact(client, who);
-      const conversation = await client.setExpireTimer(directConversationId(who), expireTimerMs);
+      const conversation = await client.setExpireTimer(await conversationFor(client, who), expireTimerMs);
       await client.waitUntilOutboxEmpty(timeoutMs);
       if (args.json) io.out(JSON.stringify({ conversationId: conversation.id, expireTimerMs: conversation.expireTimerMs ?? null }));
       else io.out(`Disappearing messages with ${who}: ${describeTimer(conversation.expireTimerMs ?? null)}.`);
@@ -183,8 +183,7 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
       const file = rest[1];
       if (!file || rest.length > 2) throw new UsageError('attach needs NAME FILE (put a caption in --caption).');
       client.start();
-      await ensureContact(client, to);
-      const message = await client.sendFile(directConversationId(to), path.resolve(file), { caption: args.caption });
+      const message = await client.sendFile(await conversationFor(client, to), path.resolve(file), { caption: args.caption });
       // The upload comes first, so the default wait is longer than for text.
       const result = await client.waitUntilSent(message.id, args.timeoutMs ?? 10 * 60_000);
       const attachment = client.getMessage(message.id).attachments?.[0];
@@ -206,7 +205,7 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
     }
     case 'history': {
       const who = contactName(rest, 'history');
-      const conversationId = directConversationId(who);
+      const conversationId = client.groupsNamed(who).length > 0 ? await conversationFor(client, who) : directConversationId(who);
       const exists = client.listConversations(true).some((c) => c.id === conversationId);
       const page = exists ? client.messagePage(conversationId, { limit: Math.min(args.limit ?? 500, 500) }) : { messages: [], hasMore: false };
       let list = page.messages;
@@ -275,9 +274,9 @@ async function run(client: Client, name: string, rest: string[], args: CliArgs, 
 }
 
 /** The message, if it is in the conversation with `who` (so a command cannot reach into another chat by id). */
-function requireMessageWith(client: Client, who: string, messageId: string): Message {
+function requireMessageWith(client: Client, who: string, conversationId: string, messageId: string): Message {
   const message = client.getMessage(messageId);
-  if (message.conversationId !== directConversationId(who)) throw new HearthError('not-found', `No such message in the conversation with ${who}.`);
+  if (message.conversationId !== conversationId) throw new HearthError('not-found', `No such message in the conversation with ${who}.`);
   return message;
 }
 
@@ -318,6 +317,78 @@ async function saveAttachment(client: Client, attachmentId: string, file: string
   await handle.close();
 }
 
+/**
+ * The conversation a NAME on the command line means: one of your groups
+ * with exactly that name, else the contact with that username (added if new).
+ */
+async function conversationFor(client: Client, name: string): Promise<string> {
+  const named = client.groupsNamed(name);
+  if (named.length > 1) throw new UsageError(`Several of your groups are named “${name}”; rename one (group rename).`);
+  if (named[0]) return named[0].id;
+  await ensureContact(client, name);
+  return directConversationId(name);
+}
+
+/** The one group of yours with this name. */
+function groupNamed(client: Client, name: string | undefined): ConversationSummary {
+  if (!name) throw new UsageError('Give the group NAME.');
+  const named = client.groupsNamed(name);
+  if (named.length > 1) throw new UsageError(`Several of your groups are named “${name}”; rename one (group rename).`);
+  if (!named[0]) throw new HearthError('not-found', `You have no group named “${name}”.`);
+  return named[0];
+}
+
+function groupJson(g: ConversationSummary): object {
+  return { conversationId: g.id, name: g.title, members: g.memberIds ?? [], isMember: g.isMember ?? true };
+}
+
+/** `group create|rename|add|remove|leave|list`: each change exits once the relay has taken the updates. */
+async function runGroup(client: Client, rest: readonly string[], args: CliArgs, io: CliIo): Promise<number> {
+  const [sub, name, ...more] = rest;
+  const timeoutMs = args.timeoutMs ?? 30_000;
+  if (sub === 'list') {
+    const list = client.listGroups();
+    if (args.json) io.out(JSON.stringify(list.map(groupJson)));
+    else for (const g of list) io.out(`${g.title}: ${(g.memberIds ?? []).join(', ')}${g.isMember === false ? ' (you left)' : ''}`);
+    return EXIT.ok;
+  }
+  client.start();
+  let result: ConversationSummary;
+  switch (sub) {
+    case 'create':
+      if (!name || more.length === 0) throw new UsageError('group create needs NAME and at least one MEMBER.');
+      if (client.groupsNamed(name).length > 0) throw new UsageError(`You already have a group named “${name}”.`);
+      result = await client.createGroup(name, more);
+      break;
+    case 'rename': {
+      const [next] = more;
+      if (!next) throw new UsageError('group rename needs NAME and NEW_NAME.');
+      if (client.groupsNamed(next).length > 0) throw new UsageError(`You already have a group named “${next}”.`);
+      result = await client.renameGroup(groupNamed(client, name).id, next);
+      break;
+    }
+    case 'add':
+      if (more.length === 0) throw new UsageError('group add needs NAME and at least one MEMBER.');
+      result = await client.addGroupMembers(groupNamed(client, name).id, more);
+      break;
+    case 'remove': {
+      const [member] = more;
+      if (!member) throw new UsageError('group remove needs NAME and MEMBER.');
+      result = await client.removeGroupMember(groupNamed(client, name).id, member);
+      break;
+    }
+    case 'leave':
+      result = await client.leaveGroup(groupNamed(client, name).id);
+      break;
+    default:
+      throw new UsageError('group takes create, rename, add, remove, leave or list.');
+  }
+  await client.waitUntilOutboxEmpty(timeoutMs);
+  if (args.json) io.out(JSON.stringify(groupJson(result)));
+  else io.out(`${result.title}: ${(result.memberIds ?? []).join(', ')}${result.isMember === false ? ' (you left)' : ''}`);
+  return EXIT.ok;
+}
+
 /** Reactions for --json output, by username (ours included). */
 function jsonReactions(m: Message, me: string): Array<{ by: string; emoji: string }> {
   return (m.reactions ?? []).map((r) => ({ by: r.reactorId ?? me, emoji: r.emoji }));
@@ -339,6 +410,8 @@ function describe(m: Message): string {
   switch (m.kind) {
     case 'timer-changed':
       return m.notice?.type === 'timer' ? `(${m.notice.actorId ?? 'you'} set disappearing messages to ${describeTimer(m.notice.expireTimerMs)})` : '(disappearing messages changed)';
+    case 'group-update':
+      return m.notice?.type === 'group' ? `(${m.notice.actorId ?? 'you'} ${m.notice.action} ${m.notice.action === 'added' || m.notice.action === 'removed' ? m.notice.targetIds.map((t) => t ?? 'you').join(', ') : `“${m.notice.name}”`})` : '(group changed)';
     case 'identity-changed':
       return '(safety number changed)';
     case 'decrypt-failed':
