@@ -217,11 +217,6 @@ export class Receiver {
     const delivered = new Map<string, Uint8Array[]>();
     const resets = new Set<string>();
     messaging.recordReceivedEnvelopes(tx, outcomes.filter((o) => !this.groups.isRecovered(o.envelope)).map((o) => o.envelope.id), now);
-    // Message ids already stored (a sender's retry that got past the relay's dedupe), looked up in one go.
-    const stored = messaging.existingUids(
-      tx,
-      outcomes.flatMap((o) => (o.kind === 'content' && o.content.body.case === 'data' ? [hex(o.content.body.value.id)] : o.kind === 'undecryptable' ? [hex(o.envelope.id)] : [])),
-    );
     const conversationOf = new Map<string, string>();
     const incoming: messaging.IncomingRow[] = [];
     const reactions: Array<{ conversationId: string; from: string; targetUid: string; emoji: string | null; at: number }> = [];
@@ -231,6 +226,13 @@ export class Receiver {
     /** Edits (body) and deletes for everyone (body null), applied after the batch's messages are stored. */
     const changes: Array<{ conversationId: string; from: string; targetUid: string; body: string | null; at: number }> = [];
     const groupPass = this.groups.beginStore(tx, outcomes, held, now);
+    // Message ids already stored (a sender's retry that got past the relay's dedupe), looked up in one go,
+    // over everything this batch may insert: held-back group messages released now included, since one
+    // duplicate id would fail the UNIQUE(uid) insert and with it the whole batch, every time it comes again.
+    const stored = messaging.existingUids(
+      tx,
+      groupPass.items.flatMap((o) => (o.kind === 'content' && o.content.body.case === 'data' ? [hex(o.content.body.value.id)] : o.kind === 'undecryptable' ? [hex(o.envelope.id)] : [])),
+    );
     for (const outcome of groupPass.items) {
       if (outcome.kind === 'drop') continue;
       if (outcome.kind === 'awaiting-key') {

@@ -1,0 +1,55 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { describe, expect, it } from 'vitest';
+import { encodeData, unhex } from '../../../main/core/messaging/content';
+import { encodeGroupUpdate } from '../../../main/core/messaging/group-content';
+import { groupConversationId, newGroupId } from '../../../main/core/messaging/group-state';
+import { outbox } from '../../../main/core/vault';
+import { ContentSchema, GroupContextSchema } from '../../../shared/proto/gen/hearth/v1/content_pb';
+import { dm, eventually, useRelayAndProfiles, type TestProfile } from './harness';
+
+/**
+ * What a contact with a modified client can send, against a real relay: the
+ * receive pipeline stores what it should and never stops receiving.
+ */
+
+const fixture = useRelayAndProfiles('hearth-receive-hardening-');
+
+/** Hands a hand-made Content to the sender's outbox, as its own client would send a message. */
+async function sendRaw(from: TestProfile, to: string, payload: Uint8Array): Promise<void> {
+  const now = Date.now();
+  await from.client.vault.write((tx) => outbox.enqueue(tx, { kind: 'message', conversationId: null, messageId: null, recipient: to, payload, nextAttemptAt: now, createdAt: now }));
+  from.client.outbox.kick();
+  await from.client.waitUntilOutboxEmpty();
+}
+
+const pendingRows = (p: TestProfile): number => Number(p.client.vault.read((db) => db.get('SELECT count(*) AS n FROM group_pending')?.n ?? 0));
+
+describe('receiving from a modified client', () => {
+  it('a held-back group message reusing a stored message id is dropped when released, and receiving goes on', async () => {
+    const olga = await fixture.profile('hholga');
+    const mira = await fixture.profile('hhmira');
+    await olga.client.addContact(mira.username);
+    const first = await olga.client.send(dm(mira.username), 'first');
+    await eventually(() => expect(mira.client.getMessage(first.id).body).toBe('first'));
+
+    // The same message id again, now naming a group Mira does not know yet: held back.
+    const groupId = newGroupId();
+    const copy = fromBinary(ContentSchema, encodeData(unhex(first.id), 'duplicate', Date.now()));
+    if (copy.body.case !== 'data') throw new Error('data');
+    copy.body.value.group = create(GroupContextSchema, { id: groupId, revision: 1n });
+    await sendRaw(olga, mira.username, toBinary(ContentSchema, copy));
+    await eventually(() => expect(pendingRows(mira)).toBe(1));
+
+    // The update that makes the group known releases it, in the same batch as the update.
+    await sendRaw(olga, mira.username, encodeGroupUpdate({ groupId, revision: 1, name: 'Trap', members: [olga.username, mira.username], expireTimerMs: null }, 'created', [mira.username], Date.now()));
+    await eventually(() => expect(mira.client.getConversation(groupConversationId(groupId))).toMatchObject({ type: 'group', isMember: true }));
+    expect(mira.client.receiver.lastFailure).toBeNull();
+    expect(pendingRows(mira)).toBe(0);
+    expect(mira.client.vault.read((db) => db.all('SELECT body FROM messages WHERE uid = ?', [first.id]))).toEqual([{ body: 'first' }]);
+
+    // Receiving goes on.
+    const later = await olga.client.send(dm(mira.username), 'later');
+    await eventually(() => expect(mira.client.getMessage(later.id).body).toBe('later'));
+    expect(mira.client.receiver.lastFailure).toBeNull();
+  });
+});
