@@ -36,6 +36,12 @@ export class AttachmentBlobs {
     return reading;
   }
 
+  /** Drops every kept file: after a message is removed (expired, deleted) its bytes must not linger in the page. */
+  clear(): void {
+    this.kept.clear();
+    this.sizes.clear();
+  }
+
   forget(attachmentId: string): void {
     this.kept.delete(attachmentId);
     this.sizes.delete(attachmentId);

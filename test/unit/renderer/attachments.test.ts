@@ -202,6 +202,10 @@ describe('AttachmentBlobs', () => {
     expect(bridge.calls).toEqual(['attachments.read', 'attachments.read']);
     await blobs.get({ id, size: bytes.length, contentType: 'image/png' });
     expect(bridge.calls).toHaveLength(2);
+    // Once cleared (a message was removed), the next view reads from the core again.
+    blobs.clear();
+    await blobs.get({ id, size: bytes.length, contentType: 'image/png' });
+    expect(bridge.calls).toHaveLength(4);
   });
 
   it('does not keep a failed read, so the next try asks the core again', async () => {

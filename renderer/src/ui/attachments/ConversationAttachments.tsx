@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState, type ReactElement, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { HearthError, type Attachment, type HearthClient } from '../../../../shared/api';
 import { fileNameFor, lookOf } from '../../model/attachment-files';
 import { AttachmentBlobs } from '../../state/attachment-blobs';
@@ -17,6 +17,19 @@ export function ConversationAttachments({ client, list, children }: { client: He
   const [viewing, setViewing] = useState<string | null>(null);
   const { messages } = useStore(list);
   const images = useMemo(() => messages.flatMap((m) => (m.deleted ? [] : (m.attachments ?? []).filter((a) => lookOf(a) === 'image'))), [messages]);
+
+  // Files of messages that disappear or are deleted leave the page with them.
+  useEffect(() => {
+    const stops = [
+      client.on('messages.onDidRemove', ({ conversationId }) => {
+        if (conversationId === list.conversationId) blobs.clear();
+      }),
+      client.on('messages.onDidUpdate', ({ message }) => {
+        if (message.conversationId === list.conversationId && message.deleted) blobs.clear();
+      }),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }, [client, list, blobs]);
 
   const save = useCallback(
     async (attachment: Attachment) => {
