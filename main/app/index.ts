@@ -89,7 +89,7 @@ async function start(): Promise<void> {
     defaultRelayUrl: process.env.HEARTH_RELAY_URL ?? 'ws://127.0.0.1:7443',
   }, keychain.available ? safeStorageKeychain(safeStorage, process.platform) : undefined);
 
-  installSessionGuards(session.defaultSession, { contentSecurityPolicy: csp, appOrigin });
+  installSessionGuards(session.defaultSession, { contentSecurityPolicy: csp, appOrigin, downloadsDir: app.getPath('downloads') });
   // Off for the session too, or Chromium fetches dictionaries for it regardless of the window's preference.
   if (!spellcheckAllowed(process.platform)) session.defaultSession.setSpellCheckerEnabled(false);
   if (!devServerUrl) {

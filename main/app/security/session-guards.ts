@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { originOf } from '../app-origin';
 import { withCspHeader } from './csp';
 import { openExternalLink, type OpenExternal } from './external-links';
@@ -62,7 +63,11 @@ export function isOwnBlobDownload(url: string, appOrigin: string): boolean {
   return url.startsWith('blob:') && originOf(url.slice('blob:'.length)) === appOrigin;
 }
 
-export function installSessionGuards(session: GuardedSession, options: { contentSecurityPolicy: string; appOrigin: string }): void {
+/**
+ * `downloadsDir`: where the save dialog opens (the OS's Downloads folder);
+ * the person may pick any other place.
+ */
+export function installSessionGuards(session: GuardedSession, options: { contentSecurityPolicy: string; appOrigin: string; downloadsDir: string }): void {
   // Notifications come from the main process, and there is no camera,
   // location or device access; only voice notes need the microphone.
   session.setPermissionRequestHandler((_webContents, permission, callback, details) => callback(allowsMicrophone(permission, details.requestingUrl, details.isMainFrame, details.mediaTypes, options.appOrigin)));
@@ -80,7 +85,7 @@ export function installSessionGuards(session: GuardedSession, options: { content
     }
     // No save path is set, so Electron asks where the file goes: it is written
     // only where the person chooses, even if a compromised page started it.
-    item.setSaveDialogOptions({ title: 'Save attachment', defaultPath: item.getFilename() });
+    item.setSaveDialogOptions({ title: 'Save attachment', defaultPath: path.join(options.downloadsDir, path.basename(item.getFilename())) });
   });
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { APP_ORIGIN } from '../../../main/app/app-origin';
 import { guardWebContents, installSessionGuards, isOwnBlobDownload, type GuardedContents, type GuardedDownload, type GuardedSession, type NavigationEvent } from '../../../main/app/security/session-guards';
@@ -61,7 +62,7 @@ class FakeContents implements GuardedContents {
 
 function guardedSession() {
   const session = new FakeSession();
-  installSessionGuards(session, { contentSecurityPolicy: "default-src 'none'", appOrigin: APP_ORIGIN });
+  installSessionGuards(session, { contentSecurityPolicy: "default-src 'none'", appOrigin: APP_ORIGIN, downloadsDir: path.join('/home', 'ada', 'Downloads') });
   return { session };
 }
 
@@ -120,17 +121,20 @@ describe('installSessionGuards', () => {
 
   it("lets only the renderer's own blob: downloads through, each with the save dialog", () => {
     const { session } = guardedSession();
-    const download = (url: string) => {
+    const download = (url: string, name = 'photo.jpg') => {
       const event = { preventDefault: vi.fn() };
       const dialogs: Array<{ title?: string; defaultPath?: string }> = [];
-      session.willDownload?.(event, { getURL: () => url, getFilename: () => 'photo.jpg', setSaveDialogOptions: (options) => dialogs.push(options) });
+      session.willDownload?.(event, { getURL: () => url, getFilename: () => name, setSaveDialogOptions: (options) => dialogs.push(options) });
       return { allowed: event.preventDefault.mock.calls.length === 0, dialogs };
     };
     for (const url of ['https://evil.example/payload.exe', 'data:application/octet-stream;base64,AAAA', 'blob:https://evil.example/5e1d', 'blob:app://other/5e1d', 'blob:null/5e1d', 'file:///etc/passwd', 'blob:']) {
       expect(download(url)).toEqual({ allowed: false, dialogs: [] });
     }
     // Saving an attachment: the person is asked where it goes, under the attachment's name.
-    expect(download('blob:app://hearth/6f0c2a8e-2b1d-4a39-9d55-0b8f1f5c7e21')).toEqual({ allowed: true, dialogs: [{ title: 'Save attachment', defaultPath: 'photo.jpg' }] });
+    const blobUrl = 'blob:app://hearth/6f0c2a8e-2b1d-4a39-9d55-0b8f1f5c7e21';
+    expect(download(blobUrl)).toEqual({ allowed: true, dialogs: [{ title: 'Save attachment', defaultPath: path.join('/home', 'ada', 'Downloads', 'photo.jpg') }] });
+    // The dialog starts in Downloads whatever the name says.
+    expect(download(blobUrl, '../../.bashrc').dialogs).toEqual([{ title: 'Save attachment', defaultPath: path.join('/home', 'ada', 'Downloads', '.bashrc') }]);
   });
 
   it('recognises blob: URLs of the app origin only', () => {
