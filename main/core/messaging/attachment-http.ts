@@ -79,18 +79,29 @@ export async function uploadBlob(relayUrl: string, credentials: DeviceCredential
     req.once('response', resolve);
     req.once('error', reject);
   });
+  // A failure reading the file (not the network) is reported as itself.
+  let sourceError: unknown = null;
+  async function* source(): AsyncGenerator<Buffer> {
+    try {
+      yield* body;
+    } catch (error) {
+      sourceError = error;
+      throw error;
+    }
+  }
   // An early answer (413, 404) ends the upload: the relay stops reading.
-  const sent = pipeline(Readable.from(body, { objectMode: false }), req).catch((error: unknown) => error);
+  const sent = pipeline(Readable.from(source(), { objectMode: false }), req).catch((error: unknown) => error);
   let res: IncomingMessage;
   try {
     res = await answered;
   } catch (error) {
-    throw new BlobTransferError(0, networkMessage(error, 'upload'));
+    await sent;
+    throw sourceError ?? new BlobTransferError(0, networkMessage(error, 'upload'));
   }
   if (res.statusCode === 204) {
     res.resume();
     const outcome = await sent;
-    if (outcome instanceof Error) throw new BlobTransferError(0, networkMessage(outcome, 'upload'));
+    if (outcome instanceof Error) throw sourceError ?? new BlobTransferError(0, networkMessage(outcome, 'upload'));
     return;
   }
   const error = await errorOf(res, 'upload');

@@ -4,7 +4,7 @@ import { HearthError, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type Attachment
 import type { AttachmentPointer } from '../../../shared/proto/gen/hearth/v1/content_pb';
 import { isRelayError } from '../transport';
 import type { DeviceCredentials } from '../transport/relay-connection';
-import { attachmentRows, messages, protocol as protocolRows, type SqlWriter } from '../vault';
+import { attachmentRows, isVaultError, messages, protocol as protocolRows, type SqlWriter } from '../vault';
 import { wipe } from '../vault/crypto';
 import type { MessageAttachment as StoredAttachment } from '../vault/queries/messages';
 import { AttachmentIntegrityError, decryptAttachment, encryptAttachment, encryptedSize, newRemoteKey, REMOTE_KEY_BYTES } from './attachment-cipher';
@@ -297,8 +297,7 @@ export class Attachments {
         uploaded.push({ id: row.id, ...(await this.uploadOne(row, members)) });
       } catch (error) {
         if (this.closed) return;
-        // The relay's errors (over the WebSocket or HTTP) are written for people; anything else is the network.
-        const reason = error instanceof HearthError || error instanceof BlobTransferError || isRelayError(error) ? error.message : networkMessage(error, 'upload');
+        const reason = failureReason(error, 'upload');
         await this.ctx.vault.write((tx) => {
           for (const u of uploaded) attachmentRows.markUploaded(tx, u.id, u.blobId, u.key, u.digest);
           attachmentRows.markFailed(tx, row.id, reason);
@@ -394,8 +393,7 @@ export class Attachments {
       writer.abort();
       if (finished) store.removeFile(row.id);
       if (this.closed) return;
-      const reason =
-        error instanceof AttachmentIntegrityError ? TAMPERED_ERROR : error instanceof BlobTransferError ? error.message : error instanceof HearthError ? error.message : networkMessage(error, 'download');
+      const reason = failureReason(error, 'download');
       await this.ctx.vault.write((tx) => attachmentRows.markFailed(tx, row.id, reason));
     } finally {
       if (finished) wipe(finished.key);
@@ -434,6 +432,16 @@ export class Attachments {
       this.emitUpdate(row.messageUid, { attachmentId: row.id, transferred: bytes });
     };
   }
+}
+
+/**
+ * What a failed transfer says. The relay's errors (WebSocket or HTTP) and the
+ * vault's are written for people; anything else is the network.
+ */
+function failureReason(error: unknown, what: 'upload' | 'download'): string {
+  if (error instanceof AttachmentIntegrityError) return TAMPERED_ERROR;
+  if (error instanceof HearthError || error instanceof BlobTransferError || isRelayError(error) || isVaultError(error)) return error.message;
+  return networkMessage(error, what);
 }
 
 /** Passes pieces through, reporting the running total. */

@@ -201,6 +201,44 @@ describe('attachments', () => {
     await eventually(async () => expect(await relayBlobs()).toEqual([]));
   });
 
+  it('a message waits offline for its upload; a failed upload shows why, and retry sends it', async () => {
+    const ivy = await fixture.profile('attivy');
+    const jo = await fixture.profile('attjo');
+    await ivy.client.addContact('attjo');
+    await fixture.relay.stop();
+    const file = randomBytes(200_000);
+    const draftId = ivy.client.attachments.createDraft({ fileName: 'offline.bin', contentType: 'application/octet-stream', size: file.length });
+    ivy.client.attachments.appendDraft(draftId, file);
+    const sent = await ivy.client.send(dm('attjo'), 'while offline', undefined, [draftId]);
+    const attachmentId = firstAttachment(sent).id;
+    // Damage our sealed copy while the upload waits for the relay: the upload must fail, visibly.
+    const sealedFile = path.join(ivy.dir, 'attachments', attachmentId);
+    const original = await readFile(sealedFile);
+    const damaged = Buffer.from(original);
+    damaged[100] = (damaged[100] ?? 0) ^ 0xff;
+    await writeFile(sealedFile, damaged);
+    await fixture.relay.restart();
+
+    const failed = await eventually(() => {
+      const m = ivy.client.getMessage(sent.id);
+      expect(m.status).toBe('failed');
+      return m;
+    }, 30_000);
+    expect(firstAttachment(failed)).toMatchObject({ state: 'failed', error: expect.stringMatching(/damaged/) });
+
+    await writeFile(sealedFile, original);
+    const retried = await ivy.client.retry(sent.id);
+    expect(retried.status).toBe('pending');
+    expect(firstAttachment(retried).state).toBe('uploading');
+    expect((await ivy.client.waitUntilSent(sent.id)).status).toBe('sent');
+    const got = await eventually(() => {
+      const a = firstAttachment(jo.client.getMessage(sent.id));
+      expect(a.state).toBe('ready');
+      return a;
+    });
+    expect(readAll(jo, got.id).equals(file)).toBe(true);
+  });
+
   it('drafts: refuse more than announced, must be complete to send, and are discarded at lock', async () => {
     const ed = await fixture.profile('atted');
     await ed.client.addContact('attada');
