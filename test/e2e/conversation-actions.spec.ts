@@ -55,7 +55,7 @@ test.afterAll(async () => {
   await relay?.stop();
 });
 
-test('create a group: name, pick contacts, everyone sees it', async () => {
+test('create a group (name, search, pick), add a member from the details; everyone sees it', async () => {
   await Promise.all([onboard(alice.page, 'alice'), onboard(bob.page, 'bob'), onboard(carol.page, 'carol')]);
   const { page } = alice;
   await startChat(page, 'bob');
@@ -71,15 +71,30 @@ test('create a group: name, pick contacts, everyone sees it', async () => {
   await expect(dialog.getByRole('checkbox')).toHaveCount(1);
   await dialog.getByRole('checkbox', { name: /bob/ }).check();
   await dialog.getByLabel('Search contacts').fill('');
-  await dialog.getByRole('checkbox', { name: /carol/ }).check();
-  await expect(dialog.getByText('2 selected')).toBeVisible();
+  await expect(dialog.getByRole('checkbox')).toHaveCount(2);
+  await expect(dialog.getByText('1 selected')).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await dialog.getByRole('button', { name: 'Create group' }).click();
   await expect(dialog).toBeHidden({ timeout: 20_000 });
 
   await expect(conversationHeader(page)).toContainText(GROUP);
-  await expect(conversationHeader(page)).toContainText('3 members');
+  await expect(conversationHeader(page)).toContainText('2 members');
   await expect(page.getByTestId('notice').first()).toContainText(`You created the group "${GROUP}".`);
+
+  // Carol joins from the details panel: the picker offers only who is not in the group yet.
+  await page.getByRole('button', { name: 'Group details' }).click();
+  const details = page.getByRole('complementary', { name: 'Group details' });
+  await details.getByRole('button', { name: 'Add members' }).click();
+  const add = page.getByRole('dialog', { name: 'Add members' });
+  await expect(add.getByRole('checkbox')).toHaveCount(1);
+  await add.getByRole('checkbox', { name: /carol/ }).check();
+  await expectNoSeriousA11yViolations(page);
+  await add.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(add).toBeHidden();
+  await expect(conversationHeader(page)).toContainText('3 members');
+  await expect(page.getByTestId('notice').filter({ hasText: 'You added carol.' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(details).toBeHidden();
   await expect(chatRow(bob.page, GROUP)).toBeVisible({ timeout: 20_000 });
   await expect(chatRow(carol.page, GROUP)).toBeVisible({ timeout: 20_000 });
 });
@@ -246,6 +261,7 @@ test('group details: rename, remove a member, leave; a former member cannot send
   await expect(conversationHeader(page)).toContainText('2 members');
   await expect(carol.page.getByText('You are no longer a member of this group.').first()).toBeVisible({ timeout: 20_000 });
   await expect(composer(carol.page)).toHaveCount(0);
+
 
   // Bob leaves: confirm in the dark theme, then his composer is gone.
   await bob.page.getByRole('button', { name: 'Group details' }).click();
