@@ -58,10 +58,11 @@ export async function deleteMessage(ctx: MessagingContext, sends: Outbox, uid: s
   const now = ctx.now();
   if (now - message.sentAt > DELETE_FOR_EVERYONE_MS) throw new HearthError('invalid-arguments', 'Messages can be deleted for everyone only within 24 hours of sending them.');
   checkSendable(ctx, message.conversationId);
-  await ctx.vault.write((tx) => {
-    messaging.tombstoneMessage(tx, message.seq, now);
+  const unreferenced = await ctx.vault.write((tx) => {
     enqueueForConversation(tx, message.conversationId, { kind: 'message', messageId: null, payload: encodeDelete(Buffer.from(uid, 'hex'), now), now });
+    return messaging.tombstoneMessage(tx, message.seq, now);
   });
+  ctx.vault.attachments.removeFiles(unreferenced);
   ctx.expiry.removed();
   await announce(ctx, sends, uid);
 }

@@ -39,6 +39,8 @@ interface BatchEffects {
   notices: IdentityChangeNotice[];
   queuedSends: boolean;
   attachments: boolean;
+  /** Attachments a delete for everyone left unreferenced: their sealed files go after the commit. */
+  unreferenced: string[];
 }
 
 /**
@@ -152,6 +154,7 @@ export class Receiver {
     this.processed += batch.length;
     const done = result.effects;
     if (!done) return false;
+    vault.attachments.removeFiles(done.unreferenced);
     this.announce(done);
     if (done.attachments) this.attachmentsArrived();
     return done.queuedSends;
@@ -211,7 +214,7 @@ export class Receiver {
 
   /** Stores a decrypted batch; runs inside the vault transaction with the protocol writes. */
   private store(tx: SqlWriter, outcomes: readonly Outcome[], now: number, held: readonly HeldGroupContent[]): BatchEffects {
-    const effects: BatchEffects = { added: [], updatedUids: [], conversations: new Set(), typing: [], notices: [], queuedSends: false, attachments: false };
+    const effects: BatchEffects = { added: [], updatedUids: [], conversations: new Set(), typing: [], notices: [], queuedSends: false, attachments: false, unreferenced: [] };
     const pointers = new Map<string, AttachmentPointer[]>();
     const storedAttachments = new Map<string, StoredAttachment[]>();
     const delivered = new Map<string, Uint8Array[]>();
@@ -349,7 +352,7 @@ export class Receiver {
       if (!target || target.deleted) continue;
       if (c.body === null) {
         if (c.at - target.sentAt > DELETE_FOR_EVERYONE_MS) continue;
-        messaging.tombstoneMessage(tx, target.id, now);
+        effects.unreferenced.push(...messaging.tombstoneMessage(tx, target.id, now));
         this.ctx.expiry.removed();
       } else {
         if (target.body === null || target.body === c.body) continue;

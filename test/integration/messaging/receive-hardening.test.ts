@@ -1,4 +1,6 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeData, unhex } from '../../../main/core/messaging/content';
 import { encodeGroupUpdate } from '../../../main/core/messaging/group-content';
@@ -51,5 +53,30 @@ describe('receiving from a modified client', () => {
     const later = await olga.client.send(dm(mira.username), 'later');
     await eventually(() => expect(mira.client.getMessage(later.id).body).toBe('later'));
     expect(mira.client.receiver.lastFailure).toBeNull();
+  });
+
+  it('delete for everyone of a message with a file removes the file on both sides: store, search by file name, message view', async () => {
+    const ada = await fixture.profile('hhada');
+    const bo = await fixture.profile('hhbo');
+    await ada.client.addContact(bo.username);
+    const source = path.join(fixture.dir, 'quarterly-figures.txt');
+    await writeFile(source, 'the figures');
+    const sent = await ada.client.sendFile(dm(bo.username), source, { caption: 'see attached' });
+    await ada.client.waitUntilSent(sent.id);
+    await eventually(() => expect(bo.client.getMessage(sent.id).attachments?.[0]?.state).toBe('ready'));
+    const storeFiles = (p: TestProfile) => readdir(path.join(p.dir, 'attachments')).catch(() => [] as string[]);
+    for (const p of [ada, bo]) {
+      expect(await storeFiles(p)).toHaveLength(1);
+      expect(p.client.search('quarterly')).toHaveLength(1);
+    }
+
+    await ada.client.deleteMessage(sent.id, true);
+    await eventually(() => expect(bo.client.getMessage(sent.id).deleted).toBe(true));
+    for (const p of [ada, bo]) {
+      expect(p.client.getMessage(sent.id)).toMatchObject({ deleted: true, body: null, attachments: [] });
+      expect(p.client.search('quarterly')).toEqual([]);
+      expect(await storeFiles(p)).toEqual([]);
+      expect(p.client.vault.read((db) => db.get('SELECT count(*) AS n FROM attachments')?.n)).toBe(0);
+    }
   });
 });

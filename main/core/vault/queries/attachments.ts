@@ -1,5 +1,5 @@
 import type { Row, SqlReader, SqlWriter } from '../sqlite';
-import { blobOrNull, int, intOrNull, text, textOrNull } from './row';
+import { blobOrNull, int, intOrNull, placeholders, text, textOrNull } from './row';
 
 /**
  * Attachment rows with their transfer state (schema 006). The sealed files
@@ -136,4 +136,24 @@ export function markFailed(tx: SqlWriter, id: string, error: string): void {
 
 export function restartTransfer(tx: SqlWriter, id: string, state: 'uploading' | 'downloading'): void {
   tx.run(`UPDATE attachments SET state = ?, transferred = 0, error = NULL WHERE id = ?`, [state, id]);
+}
+
+/**
+ * Deletes those of `candidates` no message refers to any more (after their
+ * messages or links went); returns their ids, so the caller removes the
+ * sealed files once the commit is durable.
+ */
+export function deleteUnreferenced(tx: SqlWriter, candidates: Iterable<string>): string[] {
+  const list = [...new Set(candidates)];
+  const removed: string[] = [];
+  for (let start = 0; start < list.length; start += 500) {
+    const chunk = list.slice(start, start + 500);
+    const orphans = tx
+      .all(`SELECT id FROM attachments WHERE id IN (${placeholders(chunk.length)}) AND id NOT IN (SELECT attachment_id FROM message_attachments)`, chunk)
+      .map((r) => text(r, 'id'));
+    if (orphans.length === 0) continue;
+    tx.run(`DELETE FROM attachments WHERE id IN (${placeholders(orphans.length)})`, orphans);
+    removed.push(...orphans);
+  }
+  return removed;
 }

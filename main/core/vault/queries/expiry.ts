@@ -1,4 +1,5 @@
 import type { SqlReader, SqlWriter } from '../sqlite';
+import { deleteUnreferenced } from './attachments';
 import { int, intOrNull, placeholders, text } from './row';
 
 /**
@@ -105,15 +106,7 @@ export function deleteMessages(tx: SqlWriter, ids: readonly number[]): { removed
     for (const row of tx.all(`SELECT DISTINCT attachment_id FROM message_attachments WHERE message_id IN (${marks})`, chunk)) candidates.add(text(row, 'attachment_id'));
     tx.run(`DELETE FROM messages WHERE id IN (${marks})`, chunk);
   }
-  const attachmentIds: string[] = [];
-  for (const chunk of chunks([...candidates])) {
-    const orphans = tx
-      .all(`SELECT id FROM attachments WHERE id IN (${placeholders(chunk.length)}) AND id NOT IN (SELECT attachment_id FROM message_attachments)`, chunk)
-      .map((r) => text(r, 'id'));
-    if (orphans.length === 0) continue;
-    tx.run(`DELETE FROM attachments WHERE id IN (${placeholders(orphans.length)})`, orphans);
-    attachmentIds.push(...orphans);
-  }
+  const attachmentIds = deleteUnreferenced(tx, candidates);
   return { removed, attachmentIds };
 }
 

@@ -1,4 +1,5 @@
 import type { SqlReader, SqlWriter } from '../sqlite';
+import { deleteUnreferenced } from './attachments';
 import { blob, int, intOrNull, placeholders, text, textOrNull } from './row';
 
 /**
@@ -312,11 +313,19 @@ export function editHistory(db: SqlReader, id: number): Array<{ body: string; at
   return current ? [...earlier, { body: text(current, 'body'), at: int(current, 'at') }] : earlier;
 }
 
-/** Delete for everyone: a tombstone without body, edit history or reactions (the body leaves the search index by trigger). */
-export function tombstoneMessage(tx: SqlWriter, id: number, deletedAt: number): void {
+/**
+ * Delete for everyone: a tombstone without body, edit history, reactions or
+ * attachments (body and file names leave the search index by trigger).
+ * Returns the attachments no other message refers to, deleted here; the
+ * caller removes their sealed files once the commit is durable.
+ */
+export function tombstoneMessage(tx: SqlWriter, id: number, deletedAt: number): string[] {
   tx.run('DELETE FROM message_edits WHERE message_id = ?', [id]);
   tx.run('DELETE FROM reactions WHERE message_id = ?', [id]);
-  tx.run('UPDATE messages SET body = NULL, deleted_at = ? WHERE id = ?', [deletedAt, id]);
+  const linked = tx.all('SELECT attachment_id FROM message_attachments WHERE message_id = ?', [id]).map((r) => text(r, 'attachment_id'));
+  tx.run('DELETE FROM message_attachments WHERE message_id = ?', [id]);
+  tx.run('UPDATE messages SET body = NULL, attachment_names = NULL, deleted_at = ? WHERE id = ?', [deletedAt, id]);
+  return deleteUnreferenced(tx, linked);
 }
 
 export function messageIdByUid(db: SqlReader, uid: string): number | null {
