@@ -36,8 +36,8 @@ export interface Limits {
   pushWindow: number;
   /** Largest attachment. Covers a few minutes of video; anything larger belongs in a file-transfer tool. */
   maxAttachmentBytes: number;
-  /** Listed recipients of one attachment: every device of a large group. */
-  maxAttachmentRecipients: number;
+  /** Most download confirmations one attachment may wait for: every device of a large group. */
+  maxAttachmentFetchCount: number;
   /** An attachment nobody fetched (or never finished uploading) is deleted after this long. */
   attachmentTtlMs: number;
   /** Lifetime of a sender certificate. Short, so a removed device soon stops being vouched for. */
@@ -63,7 +63,7 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   pushWindow: 256,
   // A 100 MiB file (shared/api MAX_ATTACHMENT_BYTES) plus what client encryption adds to it (16 bytes per 64 KiB: 25,600 bytes).
   maxAttachmentBytes: 100 * 1024 * 1024 + 64 * 1024,
-  maxAttachmentRecipients: 1_000,
+  maxAttachmentFetchCount: 1_000,
   attachmentTtlMs: 14 * DAY,
   senderCertificateTtlMs: DAY,
 });

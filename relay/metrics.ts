@@ -28,7 +28,9 @@ export class Metrics {
   readonly bundles = this.counter('hearth_relay_prekey_bundles_served_total', 'Prekey bundles handed out.');
   readonly certificates = this.counter('hearth_relay_sender_certificates_issued_total', 'Sender certificates issued.');
   readonly attachmentsUploaded = this.counter('hearth_relay_attachments_uploaded_total', 'Attachments uploaded.');
-  readonly attachmentsDeleted = this.counter('hearth_relay_attachments_deleted_total', 'Attachments deleted (fetched by every recipient, or expired).');
+  readonly attachmentsDeleted = this.counter('hearth_relay_attachments_deleted_total', 'Attachments deleted (confirmed by as many devices as announced, or expired).');
+  readonly attachmentsServed = this.counter('hearth_relay_attachments_served_total', 'Attachment downloads served in full.');
+  readonly attachmentConfirmations = this.counter('hearth_relay_attachment_confirmations_total', 'Download confirmations counted (repeats excluded).');
   readonly attachmentBytes = this.counter('hearth_relay_attachment_bytes_uploaded_total', 'Attachment bytes uploaded.');
 
   counter(name: string, help: string): (by?: number, label?: string) => void {

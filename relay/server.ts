@@ -185,7 +185,7 @@ async function route(relay: RelayContext, req: http.IncomingMessage, res: http.S
   const path = pathOf(req);
   if (req.method === 'GET' && path === '/healthz') return healthz(relay, res);
   if (req.method === 'GET' && path === '/metrics') return renderMetrics(relay, res);
-  if (path.startsWith(RELAY_ATTACHMENTS_PATH) && (req.method === 'GET' || req.method === 'PUT')) {
+  if (path.startsWith(RELAY_ATTACHMENTS_PATH) && (req.method === 'GET' || req.method === 'PUT' || req.method === 'POST')) {
     const waitMs = relay.addressLimiter.take(req.socket.remoteAddress ?? 'unknown');
     if (waitMs > 0) return respondError(res, ErrorCode.RATE_LIMITED, 'Too many requests; slow down.', { 'retry-after': String(Math.ceil(waitMs / 1000)) });
     if (relay.stopping()) return respondError(res, ErrorCode.UNAVAILABLE, 'The relay is shutting down.');

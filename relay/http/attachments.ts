@@ -1,31 +1,50 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCode } from '../../shared/proto/gen/hearth/v1/relay_pb';
 import { ATTACHMENT_ID } from '../attachment-blobs';
 import type { RelayContext } from '../context';
 import { parseBasicAuth, verifySecret } from '../credentials';
-import { recipientKey, type MailboxAddress } from '../store/types';
+import { CONFIRMATION_ID_BYTES, recipientKey, type AttachmentRecord, type MailboxAddress } from '../store/types';
 import { MAX_DEVICE_ID, isUsername } from '../validate';
 import { respondError } from './respond';
 
+/** 32 random bytes in base64url (no padding). */
+const BEARER_TOKEN = /^Bearer ([A-Za-z0-9_-]{43})$/;
+const FETCHED_SUFFIX = '/fetched';
+const NOT_FOUND = 'No such attachment.';
+
 /**
- * The attachment byte API. Metadata (size, recipients) is set up over the
- * WebSocket (CreateAttachmentRequest); HTTP carries only ciphertext:
- *   PUT /v1/attachments/<id>  the creating device uploads exactly `size` bytes
- *   GET /v1/attachments/<id>  a listed recipient device downloads them
- * Both authenticate with the device's credentials (HTTP Basic). Unknown ids,
- * and ids the device may not touch, are both 404.
+ * The attachment byte API. An attachment is reserved over the WebSocket
+ * (CreateAttachmentRequest: size, fetch count, SHA-256 of the fetch token);
+ * HTTP carries only ciphertext and confirmations:
+ *   PUT  /v1/attachments/<id>          the creating device uploads exactly `size` bytes (HTTP Basic)
+ *   GET  /v1/attachments/<id>          anyone with the fetch token downloads them (Bearer), any number of times
+ *   POST /v1/attachments/<id>/fetched  a recipient device confirms its download (Bearer; body: its
+ *                                      16-byte confirmation id); at the fetch count the blob goes
+ * GET and POST name no account. An unknown id, a wrong or missing token, and
+ * an attachment not uploaded yet all get the same 404.
  */
-export async function handleAttachment(relay: RelayContext, id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const device = await authenticateDevice(relay, req);
-  if (!device) {
-    return respondError(res, ErrorCode.UNAUTHENTICATED, 'Authenticate with your device credentials (HTTP Basic).', {
-      'www-authenticate': 'Basic realm="hearth"',
-    });
-  }
-  if (!ATTACHMENT_ID.test(id)) return respondError(res, ErrorCode.NOT_FOUND, 'No such attachment.');
-  if (req.method === 'PUT') return upload(relay, id, device, req, res);
-  return download(relay, id, device, res);
+export async function handleAttachment(relay: RelayContext, rest: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const confirming = rest.endsWith(FETCHED_SUFFIX);
+  const id = confirming ? rest.slice(0, -FETCHED_SUFFIX.length) : rest;
+  if (req.method === 'PUT' && !confirming) return upload(relay, id, req, res);
+  if (!ATTACHMENT_ID.test(id)) return respondError(res, ErrorCode.NOT_FOUND, NOT_FOUND);
+  const record = await withToken(relay, id, req);
+  if (!record) return respondError(res, ErrorCode.NOT_FOUND, NOT_FOUND);
+  if (req.method === 'GET' && !confirming) return download(relay, record, res);
+  if (req.method === 'POST' && confirming) return confirm(relay, record, req, res);
+  respondError(res, ErrorCode.NOT_FOUND, 'No such endpoint.');
+}
+
+/** The uploaded attachment the request's bearer token opens; the hashes are compared in constant time. */
+async function withToken(relay: RelayContext, id: string, req: IncomingMessage): Promise<AttachmentRecord | undefined> {
+  const token = BEARER_TOKEN.exec(req.headers.authorization ?? '')?.[1];
+  if (!token) return undefined;
+  const presented = createHash('sha256').update(Buffer.from(token, 'base64url')).digest();
+  const record = await relay.store.attachments.get(id, relay.now());
+  if (!record?.uploaded || record.tokenHash.length !== presented.length) return undefined;
+  return timingSafeEqual(presented, record.tokenHash) ? record : undefined;
 }
 
 async function authenticateDevice(relay: RelayContext, req: IncomingMessage): Promise<MailboxAddress | undefined> {
@@ -36,9 +55,16 @@ async function authenticateDevice(relay: RelayContext, req: IncomingMessage): Pr
   return { accountId: found.account.accountId, deviceId: credentials.deviceId };
 }
 
-async function upload(relay: RelayContext, id: string, device: MailboxAddress, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function upload(relay: RelayContext, id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const device = await authenticateDevice(relay, req);
+  if (!device) {
+    return respondError(res, ErrorCode.UNAUTHENTICATED, 'Authenticate with your device credentials (HTTP Basic).', {
+      'www-authenticate': 'Basic realm="hearth"',
+    });
+  }
+  if (!ATTACHMENT_ID.test(id)) return respondError(res, ErrorCode.NOT_FOUND, NOT_FOUND);
   const record = await relay.store.attachments.get(id, relay.now());
-  if (!record || record.uploaded || recipientKey(record.owner) !== recipientKey(device)) {
+  if (!record || record.uploaded || !record.uploader || recipientKey(record.uploader) !== recipientKey(device)) {
     return respondError(res, ErrorCode.NOT_FOUND, 'No such attachment awaits an upload from this device.');
   }
   const declared = req.headers['content-length'];
@@ -59,20 +85,46 @@ async function upload(relay: RelayContext, id: string, device: MailboxAddress, r
   res.end();
 }
 
-async function download(relay: RelayContext, id: string, device: MailboxAddress, res: ServerResponse): Promise<void> {
-  const record = await relay.store.attachments.get(id, relay.now());
-  if (!record || !record.uploaded || !record.recipients.has(recipientKey(device))) {
-    return respondError(res, ErrorCode.NOT_FOUND, 'No such attachment for this device.');
-  }
+/** Serves the blob; a download that breaks off, or fails the recipient's verification, may simply be tried again. */
+async function download(relay: RelayContext, record: AttachmentRecord, res: ServerResponse): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': record.size, 'cache-control': 'no-store' });
   try {
-    await pipeline(relay.blobs.read(id), res);
+    await pipeline(relay.blobs.read(record.id), res);
+    relay.metrics.attachmentsServed();
   } catch {
-    return; // The download broke off; the recipient may try again.
+    // The download broke off (or the blob went meanwhile); the recipient may try again.
   }
-  if ((await relay.store.attachments.markFetched(id, device)) === 0) {
-    await relay.store.attachments.delete(id);
-    await relay.blobs.delete(id);
+}
+
+/** Counts a device's confirmation once (its id is the same on every retry); the last one deletes blob and record. */
+async function confirm(relay: RelayContext, record: AttachmentRecord, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const confirmationId = await readSmallBody(req, CONFIRMATION_ID_BYTES);
+  if (confirmationId?.length !== CONFIRMATION_ID_BYTES) {
+    return respondError(res, ErrorCode.INVALID_ARGUMENT, `The body is the ${CONFIRMATION_ID_BYTES}-byte confirmation id.`);
+  }
+  const outcome = await relay.store.attachments.confirm(record.id, confirmationId, relay.now());
+  if (!outcome) return respondError(res, ErrorCode.NOT_FOUND, NOT_FOUND);
+  if (!outcome.repeat) relay.metrics.attachmentConfirmations();
+  if (outcome.remaining === 0 && !outcome.repeat) {
+    await relay.store.attachments.delete(record.id);
+    await relay.blobs.delete(record.id);
     relay.metrics.attachmentsDeleted();
   }
+  res.writeHead(204, { 'cache-control': 'no-store' });
+  res.end();
+}
+
+/** The request body if it is at most `max` bytes; undefined (and the connection closed after the answer) when longer. */
+async function readSmallBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  for await (const part of req as AsyncIterable<Buffer>) {
+    length += part.length;
+    if (length > max) {
+      req.resume();
+      return undefined;
+    }
+    parts.push(part);
+  }
+  return Buffer.concat(parts);
 }

@@ -149,26 +149,48 @@ export interface MailboxStore {
   notifyPrekeysLow(address: MailboxAddress, counts: PrekeyCounts): Promise<void>;
 }
 
-export interface AttachmentRecord {
-  readonly id: string;
-  readonly owner: MailboxAddress;
-  readonly size: number;
-  readonly uploaded: boolean;
-  readonly expiresAt: number;
-  /** Recipient "accountId:deviceId" → whether it has fetched the attachment. */
-  readonly recipients: ReadonlyMap<string, boolean>;
-}
-
 export function recipientKey(address: MailboxAddress): string {
   return `${address.accountId}:${address.deviceId}`;
 }
 
+/**
+ * An attachment as the relay keeps it: no recipient, no sender once the
+ * upload is done. Whoever presents the fetch token (whose SHA-256 is kept)
+ * may download the blob and confirm the download; at `fetchCount` distinct
+ * confirmations, or at the TTL, blob and record go.
+ */
+export interface AttachmentRecord {
+  readonly id: string;
+  readonly size: number;
+  readonly expiresAt: number;
+  readonly fetchCount: number;
+  /** SHA-256 of the fetch token. */
+  readonly tokenHash: Uint8Array;
+  /** The device that may upload the bytes; dropped (null) once they are uploaded. */
+  readonly uploader: MailboxAddress | null;
+  readonly uploaded: boolean;
+  /** Distinct confirmation ids counted so far. */
+  readonly confirmations: number;
+}
+
+export type NewAttachment = Omit<AttachmentRecord, 'uploaded' | 'confirmations' | 'uploader'> & { readonly uploader: MailboxAddress };
+
+/** What a confirmation did: counted (or a repeat of one already counted) and how many are still awaited; 0 means delete now. */
+export interface ConfirmOutcome {
+  readonly repeat: boolean;
+  readonly remaining: number;
+}
+
+/** Confirmation ids are 16 random bytes chosen by the recipient device, the same on every retry. */
+export const CONFIRMATION_ID_BYTES = 16;
+
 export interface AttachmentStore {
-  create(record: Omit<AttachmentRecord, 'uploaded'>): Promise<void>;
+  create(record: NewAttachment): Promise<void>;
   get(id: string, now: number): Promise<AttachmentRecord | undefined>;
+  /** The bytes are on disk: the record forgets its uploader. */
   markUploaded(id: string): Promise<void>;
-  /** Records a completed download; returns how many recipients have not fetched yet. */
-  markFetched(id: string, recipient: MailboxAddress): Promise<number>;
+  /** Counts a confirmation id once; undefined when the attachment is unknown, expired or not uploaded. */
+  confirm(id: string, confirmationId: Uint8Array, now: number): Promise<ConfirmOutcome | undefined>;
   delete(id: string): Promise<void>;
   /** Ids of attachments past their expiry (their metadata is deleted). */
   takeExpired(now: number): Promise<string[]>;

@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
-import type { AttachmentRecord, AttachmentStore, MailboxAddress } from '../types';
+import type { AttachmentRecord, AttachmentStore, ConfirmOutcome, NewAttachment } from '../types';
 import { recipientKey } from '../types';
 import type { Scripts } from './scripts';
 
 /**
- * Attachment metadata in Redis. Both keys expire with the attachment; a
- * sorted set of ids by expiry lets the sweep find expired attachments whose
- * blob files must go too.
+ * Attachment metadata in Redis: no recipients, and the uploader only until
+ * the bytes are in. Both keys expire with the attachment; a sorted set of
+ * ids by expiry lets the sweep find expired attachments whose blob files
+ * must go too.
  */
 export class RedisAttachments implements AttachmentStore {
   constructor(
@@ -15,52 +16,55 @@ export class RedisAttachments implements AttachmentStore {
     private readonly prefix: string,
   ) {}
 
-  async create(record: Omit<AttachmentRecord, 'uploaded'>): Promise<void> {
+  async create(record: NewAttachment): Promise<void> {
     const key = this.key(record.id);
-    const recipients = [...record.recipients.keys()].flatMap((r) => [r, '0']);
     await this.redis
       .multi()
-      .hset(key, 'owner', recipientKey(record.owner), 'size', record.size, 'uploaded', 0, 'expires', record.expiresAt)
-      .hset(`${key}:r`, ...recipients)
+      .hset(key, 'size', record.size, 'n', record.fetchCount, 'th', Buffer.from(record.tokenHash), 'up', recipientKey(record.uploader), 'uploaded', 0, 'expires', record.expiresAt)
       .pexpireat(key, record.expiresAt)
-      .pexpireat(`${key}:r`, record.expiresAt)
       .zadd(this.expiryKey(), record.expiresAt, record.id)
       .exec();
   }
 
   async get(id: string, now: number): Promise<AttachmentRecord | undefined> {
     const key = this.key(id);
-    const [meta, recipients] = await Promise.all([this.redis.hgetall(key), this.redis.hgetall(`${key}:r`)]);
-    const [ownerAccount, ownerDevice] = (meta.owner ?? '').split(':');
-    const expiresAt = Number(meta.expires);
-    if (!ownerAccount || !(expiresAt > now)) return undefined;
+    const [meta, confirmations] = await Promise.all([this.redis.hgetallBuffer(key), this.redis.scard(`${key}:c`)]);
+    const expiresAt = Number(meta.expires?.toString());
+    const tokenHash = meta.th;
+    if (!tokenHash || !(expiresAt > now)) return undefined;
+    const [uploaderAccount, uploaderDevice] = (meta.up?.toString() ?? '').split(':');
     return {
       id,
-      owner: { accountId: ownerAccount, deviceId: Number(ownerDevice) },
-      size: Number(meta.size),
-      uploaded: meta.uploaded === '1',
+      size: Number(meta.size?.toString()),
       expiresAt,
-      recipients: new Map(Object.entries(recipients).map(([r, fetched]) => [r, fetched === '1'])),
+      fetchCount: Number(meta.n?.toString()),
+      tokenHash: new Uint8Array(tokenHash),
+      uploader: uploaderAccount ? { accountId: uploaderAccount, deviceId: Number(uploaderDevice) } : null,
+      uploaded: meta.uploaded?.toString() === '1',
+      confirmations,
     };
   }
 
   async markUploaded(id: string): Promise<void> {
-    await this.redis.hset(this.key(id), 'uploaded', 1);
+    await this.redis.multi().hset(this.key(id), 'uploaded', 1).hdel(this.key(id), 'up').exec();
   }
 
-  async markFetched(id: string, recipient: MailboxAddress): Promise<number> {
-    return Number(await this.scripts.run('attachmentFetched', [this.prefix, id, recipientKey(recipient)]));
+  async confirm(id: string, confirmationId: Uint8Array, now: number): Promise<ConfirmOutcome | undefined> {
+    const reply = await this.scripts.run('attachmentConfirm', [this.prefix, id, confirmationId, now]);
+    if (!Array.isArray(reply)) return undefined;
+    const [remaining, added] = reply;
+    return { remaining: Number(remaining), repeat: Number(added) === 0 };
   }
 
   async delete(id: string): Promise<void> {
-    await this.redis.multi().del(this.key(id), `${this.key(id)}:r`).zrem(this.expiryKey(), id).exec();
+    await this.redis.multi().del(this.key(id), `${this.key(id)}:c`).zrem(this.expiryKey(), id).exec();
   }
 
   async takeExpired(now: number): Promise<string[]> {
     const ids = await this.redis.zrangebyscore(this.expiryKey(), '-inf', now);
     if (ids.length === 0) return [];
     const pipeline = this.redis.multi().zrem(this.expiryKey(), ...ids);
-    for (const id of ids) pipeline.del(this.key(id), `${this.key(id)}:r`);
+    for (const id of ids) pipeline.del(this.key(id), `${this.key(id)}:c`);
     await pipeline.exec();
     return ids;
   }

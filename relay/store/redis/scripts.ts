@@ -16,7 +16,8 @@ import type { Redis } from 'ioredis';
  *   P sub:<fingerprint hex>    "1", expires after the TTL: a submission id already stored
  *   P seq                      integer, the order of envelopes across nodes
  *   P conn:<acct>              zset  connection id → lease expiry (ms), for the per-account connection limit
- *   P att:<id>, att:<id>:r     hash  attachment metadata / recipient → fetched (0|1); expire with the attachment
+ *   P att:<id>                 hash  size, n (fetch count), th (token hash), up (uploader "acct:dev", deleted once uploaded), uploaded, expires
+ *   P att:<id>:c               set   confirmation ids counted (at most n); both expire with the attachment
  *   P att-expiry               zset  attachment id → expiry (ms), for deleting expired blob files
  *
  * Channel P dev:<acct>:<dev> carries events to the node holding the device's
@@ -177,15 +178,16 @@ const scripts = {
     redis.call('PEXPIRE', key, ARGV[6])
     return 1`,
 
-  // ARGV: p, attachment id, recipient key → recipients still to fetch
-  attachmentFetched: `
-    local key = ARGV[1] .. 'att:' .. ARGV[2] .. ':r'
-    if redis.call('HEXISTS', key, ARGV[3]) == 1 then redis.call('HSET', key, ARGV[3], '1') end
-    local pending = 0
-    for _, fetched in ipairs(redis.call('HVALS', key)) do
-      if fetched == '0' then pending = pending + 1 end
-    end
-    return pending`,
+  // ARGV: p, attachment id, confirmation id, now → {remaining, added (1|0)}, or -1 when unknown, expired or not uploaded
+  attachmentConfirm: `
+    local key = ARGV[1] .. 'att:' .. ARGV[2]
+    local meta = redis.call('HMGET', key, 'uploaded', 'expires', 'n')
+    if meta[1] ~= '1' or tonumber(meta[2]) <= tonumber(ARGV[4]) then return -1 end
+    local added = redis.call('SADD', key .. ':c', ARGV[3])
+    redis.call('PEXPIREAT', key .. ':c', meta[2])
+    local remaining = tonumber(meta[3]) - redis.call('SCARD', key .. ':c')
+    if remaining < 0 then remaining = 0 end
+    return {remaining, added}`,
 } as const;
 
 export type ScriptName = keyof typeof scripts;

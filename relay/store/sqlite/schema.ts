@@ -90,6 +90,30 @@ const migrations: readonly string[] = [
     PRIMARY KEY (attachment_id, account_id, device_id)
   ) WITHOUT ROWID;
   `,
+  // Attachments as capabilities: no recipient list, and the uploader only
+  // until the bytes are in. Attachments created before this (and their
+  // recipient lists) are dropped; their blob files go with the TTL sweep.
+  `
+  DROP TABLE attachment_recipients;
+  DROP TABLE attachments;
+  CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    fetch_count INTEGER NOT NULL,
+    token_hash BLOB NOT NULL,
+    uploader_account TEXT,
+    uploader_device INTEGER,
+    uploaded INTEGER NOT NULL DEFAULT 0,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX attachments_by_expiry ON attachments (expires_at);
+  -- Confirmation ids already counted for an attachment, at most its fetch_count.
+  CREATE TABLE attachment_confirmations (
+    attachment_id TEXT NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+    confirmation_id BLOB NOT NULL,
+    PRIMARY KEY (attachment_id, confirmation_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database): void {

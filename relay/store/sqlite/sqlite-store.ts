@@ -50,7 +50,7 @@ export class SqliteStore implements RelayStore {
       watchers.emit(recipientKey(address), { kind: 'device-removed' });
     });
     this.prekeys = new SqlitePrekeys(db, durable);
-    this.attachments = new SqliteAttachments(db, durable);
+    this.attachments = new SqliteAttachments(db, durable, () => this.scheduleScrub());
     this.presence = new LocalPresence();
   }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -31,9 +31,9 @@ let backendOptions: () => RelayOptions = () => ({});
 
 async function setUp(options: RelayOptions = {}) {
   relay = await startTestRelay({ ...backendOptions(), ...options });
-  devices = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => registerDevice(relay.url, name)));
-  const [alice, bob, carol, dave] = devices as [TestDevice, TestDevice, TestDevice, TestDevice];
-  return { alice, bob, carol, dave };
+  devices = await Promise.all(['alice', 'bob'].map((name) => registerDevice(relay.url, name)));
+  const [alice, bob] = devices as [TestDevice, TestDevice];
+  return { alice, bob };
 }
 
 interface HttpAnswer {
@@ -63,66 +63,96 @@ function request(method: string, urlPath: string, device: TestDevice | undefined
 
 const blobFiles = async () => readdir(path.join(relay.dataDir, 'attachments'));
 
-async function create(owner: TestDevice, size: number, recipients: TestDevice[]) {
-  return owner.client.request('createAttachment', { size: BigInt(size), recipients: recipients.map((r) => ({ username: r.username, deviceId: r.deviceId })) });
+const bearer = (token: Buffer) => ({ authorization: `Bearer ${token.toString('base64url')}` });
+
+/** Reserves an attachment the way a client does: a fresh fetch token, only its hash to the relay. */
+async function create(owner: TestDevice, size: number, fetchCount = 1) {
+  const token = randomBytes(32);
+  const created = await owner.client.request('createAttachment', { size: BigInt(size), fetchCount, fetchTokenHash: createHash('sha256').update(token).digest() });
+  return { ...created, token };
 }
+
+const fetch = (uploadPath: string, token: Buffer | undefined) => request('GET', uploadPath, undefined, [], token ? bearer(token) : {});
+const confirm = (uploadPath: string, token: Buffer, confirmationId: Buffer) => request('POST', `${uploadPath}/fetched`, undefined, [confirmationId], bearer(token));
 
 describe.each([sqliteBackend(), redisBackend(() => redis as TestRedis)])('attachments on $name', (backend) => {
   beforeAll(() => {
     backendOptions = backend.options;
   });
 
-  it('uploads once, serves listed recipients, and deletes the blob when every one has fetched it', async () => {
-    const { alice, bob, carol, dave } = await setUp();
+  it('uploads once, serves anyone with the fetch token, and deletes the blob after fetch_count distinct confirmations', async () => {
+    const { alice, bob } = await setUp();
     const bytes = randomBytes(300_000);
-    const { uploadPath, attachmentId, expiresAtMs } = await create(alice, bytes.length, [bob, carol]);
+    const { uploadPath, attachmentId, expiresAtMs, token } = await create(alice, bytes.length, 2);
     expect(uploadPath).toBe(`/v1/attachments/${attachmentId}`);
     expect(expiresAtMs).toBeGreaterThan(BigInt(Date.now()));
 
-    expect((await request('GET', uploadPath, bob)).status).toBe(404);
+    // Nothing to fetch before the upload, even with the token.
+    expect((await fetch(uploadPath, token)).status).toBe(404);
     expect((await request('PUT', uploadPath, bob, [bytes])).status).toBe(404);
+    expect((await request('PUT', uploadPath, undefined, [bytes])).status).toBe(401);
     expect((await request('PUT', uploadPath, alice, [bytes.subarray(0, 100_000), bytes.subarray(100_000)])).status).toBe(204);
     expect((await request('PUT', uploadPath, alice, [bytes])).status).toBe(404);
     expect(await blobFiles()).toEqual([attachmentId]);
 
-    expect((await request('GET', uploadPath, dave)).status).toBe(404);
-    expect((await request('GET', uploadPath, alice)).status).toBe(404);
-    const unauthenticated = await request('GET', uploadPath, undefined);
-    expect(unauthenticated.status).toBe(401);
-    expect(JSON.parse(unauthenticated.body.toString())).toMatchObject({ error: 'UNAUTHENTICATED' });
-    const wrongSecret = await request('GET', uploadPath, { ...bob, secret: randomBytes(32) });
-    expect(wrongSecret.status).toBe(401);
+    // A wrong or missing token, device credentials, and an unknown id all get the same answer.
+    const unknown = await fetch(`/v1/attachments/${randomBytes(16).toString('base64url')}`, token);
+    expect(unknown.status).toBe(404);
+    for (const answer of [await fetch(uploadPath, randomBytes(32)), await fetch(uploadPath, undefined), await request('GET', uploadPath, bob), await request('GET', uploadPath, alice)]) {
+      expect(answer.status).toBe(404);
+      expect(answer.body.equals(unknown.body)).toBe(true);
+    }
+    expect((await confirm(uploadPath, randomBytes(32), randomBytes(16))).status).toBe(404);
 
-    const first = await request('GET', uploadPath, bob);
+    // Anonymous downloads, as many as wanted (a failed verification is retried).
+    const first = await fetch(uploadPath, token);
     expect(first.status).toBe(200);
     expect(first.body.equals(bytes)).toBe(true);
-    // Bob may fetch again while Carol has not.
-    expect((await request('GET', uploadPath, bob)).body.equals(bytes)).toBe(true);
-    expect((await request('GET', uploadPath, carol)).body.equals(bytes)).toBe(true);
-    // The blob goes once Carol's download has completed, just after she has the bytes.
-    await eventually(async () => expect(await blobFiles()).toEqual([]));
-    expect((await request('GET', uploadPath, carol)).status).toBe(404);
+    expect((await fetch(uploadPath, token)).body.equals(bytes)).toBe(true);
+
+    // One device confirming twice (a retry after a lost answer) counts once.
+    const bobsConfirmation = randomBytes(16);
+    expect((await confirm(uploadPath, token, bobsConfirmation)).status).toBe(204);
+    expect((await confirm(uploadPath, token, bobsConfirmation)).status).toBe(204);
+    expect(await blobFiles()).toEqual([attachmentId]);
+    expect((await fetch(uploadPath, token)).body.equals(bytes)).toBe(true);
+    expect((await confirm(uploadPath, token, randomBytes(15))).status).toBe(400);
+    expect(relay.metrics.value('hearth_relay_attachments_deleted_total')).toBe(0);
+
+    // The second device's confirmation is the last: blob and record go.
+    expect((await confirm(uploadPath, token, randomBytes(16))).status).toBe(204);
+    expect(await blobFiles()).toEqual([]);
+    expect((await fetch(uploadPath, token)).status).toBe(404);
+    expect((await confirm(uploadPath, token, randomBytes(16))).status).toBe(404);
     expect(relay.metrics.value('hearth_relay_attachments_deleted_total')).toBe(1);
+    expect(relay.metrics.value('hearth_relay_attachment_confirmations_total')).toBe(2);
+  });
+
+  it('refuses fetch counts and token hashes out of range', async () => {
+    const { alice } = await setUp();
+    const hash = randomBytes(32);
+    await expect(alice.client.request('createAttachment', { size: 10n, fetchCount: 0, fetchTokenHash: hash })).rejects.toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
+    await expect(alice.client.request('createAttachment', { size: 10n, fetchCount: 1001, fetchTokenHash: hash })).rejects.toMatchObject({ code: ErrorCode.TOO_LARGE });
+    await expect(alice.client.request('createAttachment', { size: 10n, fetchCount: 1, fetchTokenHash: hash.subarray(0, 31) })).rejects.toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
+    expect((await alice.client.request('createAttachment', { size: 10n, fetchCount: 1000, fetchTokenHash: hash })).attachmentId).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
   it('refuses attachments over the size limit, and uploads longer or shorter than declared', async () => {
-    const { alice, bob } = await setUp({ limits: { maxAttachmentBytes: 1000 } });
-    const error = await create(alice, 1001, [bob]).catch((e: unknown) => e);
+    const { alice } = await setUp({ limits: { maxAttachmentBytes: 1000 } });
+    const error = await create(alice, 1001).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RelayClientError);
     expect((error as RelayClientError).code).toBe(ErrorCode.TOO_LARGE);
-    await expect(create(alice, 10, [{ ...bob, username: 'nobody' }])).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
-    await expect(create(alice, 10, [])).rejects.toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
 
-    const declaredTooLong = await create(alice, 1000, [bob]);
+    const declaredTooLong = await create(alice, 1000);
     const answer = await request('PUT', declaredTooLong.uploadPath, alice, [randomBytes(1001)]);
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body.toString())).toMatchObject({ error: 'TOO_LARGE' });
 
-    const streamedTooLong = await create(alice, 1000, [bob]);
+    const streamedTooLong = await create(alice, 1000);
     const chunks = Array.from({ length: 20 }, () => randomBytes(100));
     expect((await request('PUT', streamedTooLong.uploadPath, alice, chunks)).status).toBe(413);
 
-    const short = await create(alice, 1000, [bob]);
+    const short = await create(alice, 1000);
     expect((await request('PUT', short.uploadPath, alice, [randomBytes(999)])).status).toBe(400);
     expect(await blobFiles()).toEqual([]);
     // A refused upload can be retried with the right bytes.
@@ -131,13 +161,19 @@ describe.each([sqliteBackend(), redisBackend(() => redis as TestRedis)])('attach
 
   it('deletes attachments nobody fetched after their time-to-live', async () => {
     let clock = Date.now();
-    const { alice, bob } = await setUp({ now: () => clock });
-    const { uploadPath } = await create(alice, 10, [bob]);
+    const { alice } = await setUp({ now: () => clock });
+    const { uploadPath, token } = await create(alice, 10, 3);
     expect((await request('PUT', uploadPath, alice, [randomBytes(10)])).status).toBe(204);
-    clock += 14 * 24 * 60 * 60 * 1000 + 1;
+    expect((await confirm(uploadPath, token, randomBytes(16))).status).toBe(204);
+    clock += 14 * 24 * 60 * 60 * 1000 - 1;
+    await relay.sweep();
+    expect((await fetch(uploadPath, token)).status).toBe(200);
+    clock += 2;
+    // Past the TTL it is gone even before the sweep, and the sweep deletes the blob.
+    expect((await fetch(uploadPath, token)).status).toBe(404);
+    expect((await confirm(uploadPath, token, randomBytes(16))).status).toBe(404);
     await relay.sweep();
     expect(await blobFiles()).toEqual([]);
-    expect((await request('GET', uploadPath, bob)).status).toBe(404);
   });
 
   it('serves health and aggregate metrics, and nothing else', async () => {
@@ -152,9 +188,10 @@ describe.each([sqliteBackend(), redisBackend(() => redis as TestRedis)])('attach
     const metrics = (await request('GET', '/metrics', undefined)).body.toString();
     expect(metrics).toMatch(/^# HELP hearth_relay_connections /m);
     expect(metrics).toMatch(/^hearth_relay_envelopes_accepted_total 1$/m);
-    expect(metrics).toMatch(/^hearth_relay_connections 4$/m);
+    expect(metrics).toMatch(/^hearth_relay_connections 2$/m);
     expect(metrics).not.toMatch(/alice|bob/);
     expect((await request('GET', '/v1/messages', alice)).status).toBe(404);
     expect((await request('POST', '/v1/attachments/x', alice)).status).toBe(404);
+    expect((await request('DELETE', '/v1/attachments/x/fetched', alice)).status).toBe(404);
   });
 });

@@ -67,7 +67,7 @@ const body = fc.oneof(
   fc.record({ case: fc.constant('ack' as const), value: fc.record({ ids: fc.array(bytes(20), { maxLength: 10 }) }) }),
   fc.record({
     case: fc.constant('createAttachment' as const),
-    value: fc.record({ size: u64, recipients: fc.array(fc.record({ username, deviceId: u32 }), { maxLength: 4 }) }),
+    value: fc.record({ size: u64, fetchCount: u32, fetchTokenHash: bytes(40) }),
   }),
 );
 
