@@ -6,8 +6,10 @@ import type { DeviceCredentials } from '../transport/relay-connection';
 
 /**
  * The relay's attachment byte API (docs/wire-protocol.md, "Attachments
- * (HTTP)"): PUT and GET /v1/attachments/<id>, HTTP Basic with the device's
- * credentials. Bodies stream both ways; nothing is buffered whole.
+ * (HTTP)"): PUT /v1/attachments/<id> with the device's credentials (HTTP
+ * Basic); GET /v1/attachments/<id> and POST /v1/attachments/<id>/fetched
+ * with the blob's fetch token only (Bearer), naming no account. Bodies
+ * stream both ways; nothing is buffered whole.
  */
 
 /** Why a transfer with the relay failed; `status` is the HTTP status (0: no answer). */
@@ -36,8 +38,12 @@ function authorization(credentials: DeviceCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}.${credentials.deviceId}:${secret}`).toString('base64')}`;
 }
 
-function blobUrl(relayUrl: string, blobId: string): URL {
-  return new URL(`/v1/attachments/${encodeURIComponent(blobId)}`, httpOrigin(relayUrl));
+function bearer(fetchToken: Uint8Array): string {
+  return `Bearer ${Buffer.from(fetchToken).toString('base64url')}`;
+}
+
+function blobUrl(relayUrl: string, blobId: string, suffix = ''): URL {
+  return new URL(`/v1/attachments/${encodeURIComponent(blobId)}${suffix}`, httpOrigin(relayUrl));
 }
 
 function requestFor(url: URL) {
@@ -110,17 +116,42 @@ export async function uploadBlob(relayUrl: string, credentials: DeviceCredential
   throw error;
 }
 
-/** Starts a download; resolves with the response body (a byte stream of the declared length). */
-export async function downloadBlob(relayUrl: string, credentials: DeviceCredentials, blobId: string, signal?: AbortSignal): Promise<IncomingMessage> {
+/** Starts an anonymous download; resolves with the response body (a byte stream of the declared length). */
+export async function downloadBlob(relayUrl: string, blobId: string, fetchToken: Uint8Array, signal?: AbortSignal): Promise<IncomingMessage> {
   const url = blobUrl(relayUrl, blobId);
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = requestFor(url)(url, { method: 'GET', headers: { authorization: authorization(credentials) }, signal });
+    const req = requestFor(url)(url, { method: 'GET', headers: { authorization: bearer(fetchToken) }, signal });
     req.once('response', resolve);
     req.once('error', (error) => reject(new BlobTransferError(0, networkMessage(error, 'download'))));
     req.end();
   });
   if (res.statusCode !== 200) throw await errorOf(res, 'download');
   return res;
+}
+
+/**
+ * Tells the relay this device has the file (verified and stored), under a
+ * confirmation id that is the same on every retry, so it counts once.
+ * 'gone': the relay no longer has the blob (the last confirmation, or its
+ * TTL, came first), which is as good.
+ */
+export async function confirmFetched(relayUrl: string, blobId: string, fetchToken: Uint8Array, confirmationId: Uint8Array, signal?: AbortSignal): Promise<'counted' | 'gone'> {
+  const url = blobUrl(relayUrl, blobId, '/fetched');
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = requestFor(url)(url, {
+      method: 'POST',
+      headers: { authorization: bearer(fetchToken), 'content-type': 'application/octet-stream', 'content-length': String(confirmationId.length) },
+      signal,
+    });
+    req.once('response', resolve);
+    req.once('error', (error) => reject(new BlobTransferError(0, networkMessage(error, 'download'))));
+    req.end(Buffer.from(confirmationId));
+  });
+  if (res.statusCode === 204 || res.statusCode === 404) {
+    res.resume();
+    return res.statusCode === 204 ? 'counted' : 'gone';
+  }
+  throw await errorOf(res, 'download');
 }
 
 export function networkMessage(error: unknown, what: 'upload' | 'download'): string {

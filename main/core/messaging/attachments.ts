@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { HearthError, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type AttachmentDraft, type Message } from '../../../shared/api';
@@ -9,7 +10,7 @@ import { wipe } from '../vault/crypto';
 import type { MessageAttachment as StoredAttachment } from '../vault/queries/messages';
 import { AttachmentIntegrityError, decryptAttachment, encryptAttachment, encryptedSize, newRemoteKey, REMOTE_KEY_BYTES } from './attachment-cipher';
 import { AttachmentDrafts } from './attachment-drafts';
-import { BlobTransferError, downloadBlob, networkMessage, uploadBlob } from './attachment-http';
+import { BlobTransferError, confirmFetched, downloadBlob, networkMessage, uploadBlob } from './attachment-http';
 import { encodeDataWithAttachments, hex, newMessageId, QUOTE_TEXT_LENGTH } from './content';
 import type { MessagingContext } from './context';
 import { requireConversation, requireMessage } from './conversations';
@@ -29,19 +30,24 @@ const PROGRESS_STEP = 0.05;
 const GARBAGE_EVERY_BYTES = 4 * 1024 * 1024;
 const BLOB_ID = /^[A-Za-z0-9_-]{22}$/;
 const DIGEST_BYTES = 32;
+/** The relay's capability for a blob: random, and only its SHA-256 goes to the relay at upload. */
+const FETCH_TOKEN_BYTES = 32;
+/** The relay counts a blob's confirmations (and deletes it at the count) up to this many devices. */
+const MAX_FETCH_COUNT = 1000;
 
 export interface AttachmentsOptions {
   readonly credentials: DeviceCredentials;
   readonly relayUrl: () => string;
 }
 
-type Job = { kind: 'upload'; messageId: number } | { kind: 'download'; attachmentId: string };
+type Job = { kind: 'upload'; messageId: number } | { kind: 'download'; attachmentId: string } | { kind: 'confirm'; attachmentId: string };
 interface Lane {
   readonly queue: Job[];
   running: Promise<void> | null;
 }
 const newLane = (): Lane => ({ queue: [], running: null });
-const jobKey = (job: Job) => (job.kind === 'upload' ? `up:${job.messageId}` : `down:${job.attachmentId}`);
+const jobKey = (job: Job) => (job.kind === 'upload' ? `up:${job.messageId}` : `${job.kind}:${job.attachmentId}`);
+const laneOf = (job: Job): 'upload' | 'download' => (job.kind === 'upload' ? 'upload' : 'download');
 
 /**
  * Attachments in messages (docs/messaging.md, "Attachments"): drafts coming
@@ -228,9 +234,14 @@ export class Attachments {
 
   /** Picks up every transfer left to do (after unlock, and after the receiver stored new attachments). */
   resume(): void {
-    const { transfers, unsent } = this.ctx.vault.read((db) => ({ transfers: attachmentRows.attachmentsInTransfer(db), unsent: attachmentRows.uploadedButUnsent(db) }));
+    const { transfers, unsent, unconfirmed } = this.ctx.vault.read((db) => ({
+      transfers: attachmentRows.attachmentsInTransfer(db),
+      unsent: attachmentRows.uploadedButUnsent(db),
+      unconfirmed: attachmentRows.unconfirmedDownloads(db),
+    }));
     for (const row of transfers) this.enqueue(row.direction === 'outgoing' ? { kind: 'upload', messageId: row.messageId } : { kind: 'download', attachmentId: row.id });
     for (const messageId of unsent) this.enqueue({ kind: 'upload', messageId });
+    for (const row of unconfirmed) this.enqueue({ kind: 'confirm', attachmentId: row.id });
   }
 
   async idle(): Promise<void> {
@@ -259,7 +270,7 @@ export class Attachments {
     const key = jobKey(job);
     if (this.queued.has(key)) return;
     this.queued.add(key);
-    const lane = this.lanes[job.kind];
+    const lane = this.lanes[laneOf(job)];
     lane.queue.push(job);
     lane.running ??= this.pump(lane).finally(() => {
       lane.running = null;
@@ -270,7 +281,8 @@ export class Attachments {
     for (let job = lane.queue.shift(); job && !this.closed; job = lane.queue.shift()) {
       try {
         if (job.kind === 'upload') await this.upload(job.messageId);
-        else await this.download(job.attachmentId);
+        else if (job.kind === 'download') await this.download(job.attachmentId);
+        else await this.confirm(job.attachmentId);
       } catch {
         // Each job records its own failure on its rows; a locked vault (closing) ends the loop.
       } finally {
@@ -290,7 +302,7 @@ export class Attachments {
     const conversation = requireConversation(this.ctx, stored.conversationId);
     const members = conversation.type === 'direct' ? (conversation.contactId ? [conversation.contactId] : []) : (conversation.memberIds ?? []);
     if (members.length === 0 || conversation.isMember === false) return;
-    const uploaded: Array<{ id: string; blobId: string; key: Buffer; digest: Buffer }> = [];
+    const uploaded: Uploaded[] = [];
     for (const row of rows) {
       if (row.state !== 'uploading') continue;
       try {
@@ -299,7 +311,7 @@ export class Attachments {
         if (this.closed) return;
         const reason = failureReason(error, 'upload');
         await this.ctx.vault.write((tx) => {
-          for (const u of uploaded) attachmentRows.markUploaded(tx, u.id, u.blobId, u.key, u.digest);
+          for (const u of uploaded) attachmentRows.markUploaded(tx, u.id, u.blobId, u.key, u.digest, u.fetchToken);
           attachmentRows.markFailed(tx, row.id, reason);
           messages.setMessageStatus(tx, row.messageUid, 'failed');
         });
@@ -310,44 +322,48 @@ export class Attachments {
     await this.enqueueMessage(messageId, uploaded);
   }
 
-  private async uploadOne(row: attachmentRows.AttachmentRow, members: readonly string[]): Promise<{ blobId: string; key: Buffer; digest: Buffer }> {
+  private async uploadOne(row: attachmentRows.AttachmentRow, members: readonly string[]): Promise<Omit<Uploaded, 'id'>> {
     const { connection } = this.ctx;
     while (!connection.isOnline) {
       if (this.closed) throw new HearthError('unavailable', 'Stopped.');
       await connection.whenOnline(60_000).catch(() => undefined);
     }
     const size = encryptedSize(row.size);
-    const created = await connection.request('createAttachment', { size: BigInt(size), recipients: await this.relayRecipients(members) });
+    // The relay hears how many devices will confirm, never which: they download with the token in the pointer.
+    const fetchCount = Math.min(MAX_FETCH_COUNT, Math.max(1, await this.recipientDeviceCount(members)));
+    const fetchToken = randomBytes(FETCH_TOKEN_BYTES);
+    const fetchTokenHash = createHash('sha256').update(fetchToken).digest();
+    const created = await connection.request('createAttachment', { size: BigInt(size), fetchCount, fetchTokenHash });
     const key = newRemoteKey();
     const progress = this.progress(row);
     const encrypted = encryptAttachment(counted(this.ctx.vault.attachments.chunks(row.id), progress), key, row.size);
     await uploadBlob(this.options.relayUrl(), this.options.credentials, created.attachmentId, size, encrypted.stream, this.abort.signal);
-    return { blobId: created.attachmentId, key, digest: encrypted.digest() };
+    return { blobId: created.attachmentId, key, digest: encrypted.digest(), fetchToken };
   }
 
   /**
-   * The relay lets exactly these devices fetch a blob and deletes it after the
-   * last of them did: each member's devices we have sessions with (the ones
+   * How many devices will confirm the download (the relay deletes the blob
+   * after that many): each member's devices we have sessions with (the ones
    * the message goes to), else every device the relay lists for them.
    */
-  private async relayRecipients(members: readonly string[]): Promise<Array<{ username: string; deviceId: number }>> {
-    const out: Array<{ username: string; deviceId: number }> = [];
+  private async recipientDeviceCount(members: readonly string[]): Promise<number> {
+    let count = 0;
     for (const username of members) {
-      let deviceIds = this.ctx.vault.read((db) => protocolRows.sessionDeviceIds(db, username));
-      if (deviceIds.length === 0) deviceIds = (await this.ctx.connection.request('lookup', { target: { case: 'username', value: username } })).devices.map((d) => d.deviceId);
-      for (const deviceId of deviceIds) out.push({ username, deviceId });
+      let devices = this.ctx.vault.read((db) => protocolRows.sessionDeviceIds(db, username)).length;
+      if (devices === 0) devices = (await this.ctx.connection.request('lookup', { target: { case: 'username', value: username } })).devices.length;
+      count += devices;
     }
-    return out;
+    return count;
   }
 
   /**
    * Every file is on the relay: the uploads are recorded and the DataMessage
    * with their pointers goes into the outbox (once), in one commit.
    */
-  private async enqueueMessage(messageId: number, uploaded: ReadonlyArray<{ id: string; blobId: string; key: Buffer; digest: Buffer }>): Promise<void> {
+  private async enqueueMessage(messageId: number, uploaded: readonly Uploaded[]): Promise<void> {
     const rows = this.ctx.vault.read((db) => attachmentRows.attachmentsOfMessage(db, messageId)).map((r) => {
       const u = uploaded.find((x) => x.id === r.id);
-      return u ? { ...r, state: 'ready' as const, blobId: u.blobId, remoteKey: u.key, digest: u.digest } : r;
+      return u ? { ...r, state: 'ready' as const, blobId: u.blobId, remoteKey: u.key, digest: u.digest, fetchToken: u.fetchToken } : r;
     });
     if (rows.some((r) => r.state !== 'ready')) return;
     const first = rows[0];
@@ -360,7 +376,7 @@ export class Attachments {
     const payload = encodeDataWithAttachments(Buffer.from(message.id, 'hex'), message.body ?? '', message.sentAt, rows.map(pointerOf), quote, timerSeconds(message.expireTimerMs ?? null));
     const now = this.ctx.now();
     const queued = await this.ctx.vault.write((tx) => {
-      for (const u of uploaded) attachmentRows.markUploaded(tx, u.id, u.blobId, u.key, u.digest);
+      for (const u of uploaded) attachmentRows.markUploaded(tx, u.id, u.blobId, u.key, u.digest, u.fetchToken);
       if (tx.get('SELECT 1 AS x FROM outbox WHERE message_id = ?', [messageId])) return false;
       enqueueForConversation(tx, message.conversationId, { kind: 'message', messageId, payload, now });
       return true;
@@ -373,12 +389,13 @@ export class Attachments {
 
   private async download(attachmentId: string): Promise<void> {
     const row = this.ctx.vault.read((db) => attachmentRows.getAttachment(db, attachmentId));
-    if (!row || row.state !== 'downloading' || !row.blobId || !row.remoteKey || !row.digest) return;
+    if (!row || row.state !== 'downloading' || !row.blobId || !row.remoteKey || !row.digest || !row.fetchToken) return;
     const store = this.ctx.vault.attachments;
     const writer = store.createWriter(row.id);
     let finished: { key: Buffer; sha256: Uint8Array } | null = null;
+    let committed = false;
     try {
-      const body = await downloadBlob(this.options.relayUrl(), this.options.credentials, row.blobId, this.abort.signal);
+      const body = await downloadBlob(this.options.relayUrl(), row.blobId, row.fetchToken, this.abort.signal);
       try {
         for await (const plain of decryptAttachment(counted(body, this.progress(row)), row.remoteKey, row.size, row.digest)) writer.append(plain);
       } finally {
@@ -387,6 +404,7 @@ export class Attachments {
       finished = writer.finish();
       const sealed = finished;
       const kept = await this.ctx.vault.write((tx) => attachmentRows.markDownloaded(tx, row.id, sealed.key, sealed.sha256));
+      committed = true;
       // The message was removed meanwhile (expired, deleted): its file goes too.
       if (kept === 0) store.removeFile(row.id);
     } catch (error) {
@@ -399,6 +417,28 @@ export class Attachments {
       if (finished) wipe(finished.key);
     }
     this.emitUpdate(row.messageUid);
+    // Only now, with the verified file committed, may the relay count this device as done.
+    if (committed) await this.confirmDownload(row.id, row.blobId, row.fetchToken);
+  }
+
+  private async confirm(attachmentId: string): Promise<void> {
+    const row = this.ctx.vault.read((db) => attachmentRows.getAttachment(db, attachmentId));
+    if (!row || row.direction !== 'incoming' || row.state !== 'ready' || !row.blobId || !row.fetchToken) return;
+    await this.confirmDownload(row.id, row.blobId, row.fetchToken);
+  }
+
+  /**
+   * Confirms this device's download to the relay and forgets the token. A
+   * failure leaves the token in place: the next resume tries again, and the
+   * relay's TTL deletes the blob if nobody ever does.
+   */
+  private async confirmDownload(attachmentId: string, blobId: string, fetchToken: Uint8Array): Promise<void> {
+    try {
+      await confirmFetched(this.options.relayUrl(), blobId, fetchToken, confirmationId(attachmentId, fetchToken), this.abort.signal);
+    } catch {
+      return;
+    }
+    await this.ctx.vault.write((tx) => attachmentRows.forgetFetchToken(tx, attachmentId));
   }
 
   // ------------------------------------------------------------- events
@@ -444,6 +484,23 @@ function failureReason(error: unknown, what: 'upload' | 'download'): string {
   return networkMessage(error, what);
 }
 
+interface Uploaded {
+  readonly id: string;
+  readonly blobId: string;
+  readonly key: Buffer;
+  readonly digest: Buffer;
+  readonly fetchToken: Buffer;
+}
+
+/**
+ * This device's confirmation id for a received blob: the same on every retry
+ * (so the relay counts it once), different on every device (the local
+ * attachment id is random), and telling the relay nothing else.
+ */
+function confirmationId(attachmentId: string, fetchToken: Uint8Array): Buffer {
+  return createHash('sha256').update('hearth attachment fetched\0').update(fetchToken).update(attachmentId).digest().subarray(0, 16);
+}
+
 /** Passes pieces through, reporting the running total. */
 async function* counted<T extends Uint8Array>(source: AsyncIterable<T>, report: (total: number) => void): AsyncGenerator<T> {
   let total = 0;
@@ -467,6 +524,7 @@ function pointerOf(row: attachmentRows.AttachmentRow) {
     height: row.height ?? 0,
     durationMs: row.durationMs ?? 0,
     voiceNote: row.voiceNote,
+    fetchToken: row.fetchToken ?? new Uint8Array(),
   };
 }
 
@@ -490,8 +548,9 @@ export function storeIncomingAttachments(tx: SqlWriter, messageId: number, point
       durationMs: p.durationMs > 0 ? p.durationMs : null,
       voiceNote: p.voiceNote,
     };
-    const usable = BLOB_ID.test(p.blobId) && p.key.length === REMOTE_KEY_BYTES && p.digest.length === DIGEST_BYTES;
-    attachmentRows.insertIncoming(tx, { id, size: Number.isSafeInteger(size) ? size : 0, blobId: p.blobId, remoteKey: p.key, digest: p.digest, createdAt: now, ...details });
+    const usable = BLOB_ID.test(p.blobId) && p.key.length === REMOTE_KEY_BYTES && p.digest.length === DIGEST_BYTES && p.fetchToken.length === FETCH_TOKEN_BYTES;
+    const fetchToken = usable ? p.fetchToken : null;
+    attachmentRows.insertIncoming(tx, { id, size: Number.isSafeInteger(size) ? size : 0, blobId: p.blobId, remoteKey: p.key, digest: p.digest, fetchToken, createdAt: now, ...details });
     if (!usable) attachmentRows.markFailed(tx, id, 'This attachment could not be read; ask the sender to send it again.');
     else if (size > MAX_ATTACHMENT_BYTES) attachmentRows.markFailed(tx, id, 'This file is larger than 100 MB and was not downloaded.');
     ids.push(id);

@@ -26,6 +26,8 @@ export interface AttachmentRow extends AttachmentDetails {
   blobId: string | null;
   remoteKey: Uint8Array | null;
   digest: Uint8Array | null;
+  /** The relay's capability for the blob (schema 008): ours until sent, theirs until the download is confirmed. */
+  fetchToken: Uint8Array | null;
   /** Whether the sealed file is in the store (a download in progress has none yet). */
   stored: boolean;
   /** The message that holds it (row id and uid), and that message's direction. */
@@ -34,7 +36,7 @@ export interface AttachmentRow extends AttachmentDetails {
   direction: 'incoming' | 'outgoing';
 }
 
-const COLUMNS = `a.id, a.size, a.state, a.transferred, a.error, a.blob_id, a.remote_key, a.digest, length(a.file_key) > 0 AS stored,
+const COLUMNS = `a.id, a.size, a.state, a.transferred, a.error, a.blob_id, a.remote_key, a.digest, a.fetch_token, length(a.file_key) > 0 AS stored,
   a.content_type, a.file_name, a.thumbnail, a.width, a.height, a.duration_ms, a.voice_note,
   m.id AS message_id, m.uid AS message_uid, m.direction`;
 const FROM = 'attachments a JOIN message_attachments ma ON ma.attachment_id = a.id JOIN messages m ON m.id = ma.message_id';
@@ -50,6 +52,7 @@ function fromRow(row: Row): AttachmentRow {
     blobId: textOrNull(row, 'blob_id'),
     remoteKey: blobOrNull(row, 'remote_key'),
     digest: blobOrNull(row, 'digest'),
+    fetchToken: blobOrNull(row, 'fetch_token'),
     stored: int(row, 'stored') === 1,
     contentType: text(row, 'content_type'),
     fileName: textOrNull(row, 'file_name'),
@@ -102,11 +105,14 @@ export function insertOutgoing(tx: SqlWriter, a: AttachmentDetails & { id: strin
 }
 
 /** Their file, announced in a message: no file yet (empty key and hash) until the download is verified. */
-export function insertIncoming(tx: SqlWriter, a: AttachmentDetails & { id: string; size: number; blobId: string; remoteKey: Uint8Array; digest: Uint8Array; createdAt: number }): void {
+export function insertIncoming(
+  tx: SqlWriter,
+  a: AttachmentDetails & { id: string; size: number; blobId: string; remoteKey: Uint8Array; digest: Uint8Array; fetchToken: Uint8Array | null; createdAt: number },
+): void {
   tx.run(
-    `INSERT INTO attachments (id, file_key, size, sha256, content_type, file_name, created_at, state, transferred, blob_id, remote_key, digest, thumbnail, width, height, duration_ms, voice_note)
-     VALUES (?, X'', ?, X'', ?, ?, ?, 'downloading', 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [a.id, a.size, a.contentType, a.fileName, a.createdAt, a.blobId, a.remoteKey, a.digest, a.thumbnail, a.width, a.height, a.durationMs, a.voiceNote ? 1 : 0],
+    `INSERT INTO attachments (id, file_key, size, sha256, content_type, file_name, created_at, state, transferred, blob_id, remote_key, digest, fetch_token, thumbnail, width, height, duration_ms, voice_note)
+     VALUES (?, X'', ?, X'', ?, ?, ?, 'downloading', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [a.id, a.size, a.contentType, a.fileName, a.createdAt, a.blobId, a.remoteKey, a.digest, a.fetchToken, a.thumbnail, a.width, a.height, a.durationMs, a.voiceNote ? 1 : 0],
   );
 }
 
@@ -121,8 +127,24 @@ export function linkToMessage(tx: SqlWriter, messageId: number, attachmentIds: r
   );
 }
 
-export function markUploaded(tx: SqlWriter, id: string, blobId: string, remoteKey: Uint8Array, digest: Uint8Array): void {
-  tx.run(`UPDATE attachments SET state = 'ready', transferred = size, error = NULL, blob_id = ?, remote_key = ?, digest = ? WHERE id = ?`, [blobId, remoteKey, digest, id]);
+export function markUploaded(tx: SqlWriter, id: string, blobId: string, remoteKey: Uint8Array, digest: Uint8Array, fetchToken: Uint8Array): void {
+  tx.run(`UPDATE attachments SET state = 'ready', transferred = size, error = NULL, blob_id = ?, remote_key = ?, digest = ?, fetch_token = ? WHERE id = ?`, [
+    blobId,
+    remoteKey,
+    digest,
+    fetchToken,
+    id,
+  ]);
+}
+
+/** Received files whose verified download this device has not yet confirmed to the relay. */
+export function unconfirmedDownloads(db: SqlReader): AttachmentRow[] {
+  return db.all(`SELECT ${COLUMNS} FROM ${FROM} WHERE m.direction = 'incoming' AND a.state = 'ready' AND a.fetch_token IS NOT NULL`).map(fromRow);
+}
+
+/** The relay counted this device's download (or no longer has the blob): the token is not needed any more. */
+export function forgetFetchToken(tx: SqlWriter, id: string): void {
+  tx.run('UPDATE attachments SET fetch_token = NULL WHERE id = ?', [id]);
 }
 
 /** The verified download is sealed in the store under `fileKey`; the relay's key is no longer needed. */

@@ -5,11 +5,12 @@ import { sealedSenderSchema } from './004-sealed-sender';
 import { disappearingSchema } from './005-disappearing';
 import { attachmentsSchema } from './006-attachments';
 import { groupsSchema } from './007-groups';
+import { attachmentFetchTokensSchema } from './008-attachment-fetch-tokens';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
 /** In order; a new step is a new file appended here, never an edit of an old one. */
-export const migrations: readonly Migration[] = [initialSchema, searchIndex, messagingSchema, sealedSenderSchema, disappearingSchema, attachmentsSchema, groupsSchema];
+export const migrations: readonly Migration[] = [initialSchema, searchIndex, messagingSchema, sealedSenderSchema, disappearingSchema, attachmentsSchema, groupsSchema, attachmentFetchTokensSchema];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
