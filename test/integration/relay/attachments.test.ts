@@ -7,7 +7,7 @@ import { ErrorCode } from '../../../shared/proto';
 import { basicAuthHeader } from '../../../relay/credentials';
 import { RelayClientError } from '../../../relay/testing/client';
 import { registerDevice, type TestDevice } from '../../../relay/testing/devices';
-import { eventually, redisBackend, sqliteBackend, startTestRedis, startTestRelay, type TestRedis, type TestRelay } from './harness';
+import { redisBackend, sqliteBackend, startTestRedis, startTestRelay, type TestRedis, type TestRelay } from './harness';
 import type { RelayOptions } from '../../../relay';
 
 let relay: TestRelay;
