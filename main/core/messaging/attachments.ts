@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { HearthError, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type AttachmentDraft, type Message } from '../../../shared/api';
+import { HearthError, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, MAX_THUMBNAIL_BYTES, type AttachmentDraft, type Message } from '../../../shared/api';
 import type { AttachmentPointer } from '../../../shared/proto/gen/hearth/v1/content_pb';
 import { isRelayError } from '../transport';
 import type { DeviceCredentials } from '../transport/relay-connection';
@@ -34,6 +34,8 @@ const DIGEST_BYTES = 32;
 const FETCH_TOKEN_BYTES = 32;
 /** The relay counts a blob's confirmations (and deletes it at the count) up to this many devices. */
 const MAX_FETCH_COUNT = 1000;
+/** A received file name longer than this makes the pointer unusable (no file system takes it). */
+const MAX_FILE_NAME_LENGTH = 255;
 
 export interface AttachmentsOptions {
   readonly credentials: DeviceCredentials;
@@ -536,19 +538,21 @@ function pointerOf(row: attachmentRows.AttachmentRow) {
  */
 export function storeIncomingAttachments(tx: SqlWriter, messageId: number, pointers: readonly AttachmentPointer[], now: number): StoredAttachment[] {
   const ids: string[] = [];
-  for (const p of pointers) {
+  // No more than a Hearth client sends: a modified one cannot make us fetch and store without bound.
+  for (const p of pointers.slice(0, MAX_ATTACHMENTS_PER_MESSAGE)) {
     const id = hex(newMessageId());
     const size = Number(p.size);
+    const nameFits = p.fileName.length <= MAX_FILE_NAME_LENGTH;
     const details = {
       contentType: p.contentType.slice(0, 255) || 'application/octet-stream',
-      fileName: p.fileName.slice(0, 255) || null,
+      fileName: nameFits ? p.fileName || null : null,
       thumbnail: p.thumbnail.length > 0 && p.thumbnail.length <= MAX_THUMBNAIL_BYTES ? p.thumbnail : null,
       width: p.width > 0 ? p.width : null,
       height: p.height > 0 ? p.height : null,
       durationMs: p.durationMs > 0 ? p.durationMs : null,
       voiceNote: p.voiceNote,
     };
-    const usable = BLOB_ID.test(p.blobId) && p.key.length === REMOTE_KEY_BYTES && p.digest.length === DIGEST_BYTES && p.fetchToken.length === FETCH_TOKEN_BYTES;
+    const usable = BLOB_ID.test(p.blobId) && p.key.length === REMOTE_KEY_BYTES && p.digest.length === DIGEST_BYTES && p.fetchToken.length === FETCH_TOKEN_BYTES && nameFits;
     const fetchToken = usable ? p.fetchToken : null;
     attachmentRows.insertIncoming(tx, { id, size: Number.isSafeInteger(size) ? size : 0, blobId: p.blobId, remoteKey: p.key, digest: p.digest, fetchToken, createdAt: now, ...details });
     if (!usable) attachmentRows.markFailed(tx, id, 'This attachment could not be read; ask the sender to send it again.');
