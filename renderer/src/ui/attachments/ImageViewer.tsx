@@ -5,7 +5,7 @@ import { fileNameFor, formatFileSize } from '../../model/attachment-files';
 import type { AttachmentBlobs } from '../../state/attachment-blobs';
 import { Dialog } from '../common/Dialog';
 import { AttachmentIcon } from './AttachmentIcon';
-import { useAttachmentUrl } from './use-attachment-url';
+import { isReadable, useAttachmentUrl } from './use-attachment-url';
 import './attachments.css';
 
 /**
@@ -56,7 +56,7 @@ export function ImageViewer({ images, index, blobs, onShow, onSave, onClose }: {
         <button type="button" className="button" disabled={!previous} onClick={() => previous && onShow(previous.id)} aria-label={t('viewer.previous')} title={t('viewer.previous')}>
           <AttachmentIcon name="chevronLeft" />
         </button>
-        <button type="button" className="button button--primary" data-autofocus disabled={image.state !== 'ready'} onClick={save}>
+        <button type="button" className="button button--primary" data-autofocus disabled={!isReadable(image)} onClick={save}>
           <AttachmentIcon name="download" />
           {t('attachment.save')}
         </button>

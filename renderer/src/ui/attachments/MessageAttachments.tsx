@@ -4,7 +4,7 @@ import { t } from '../../i18n';
 import { BUBBLE_IMAGE_SIDE, fileNameFor, formatDuration, formatFileSize, lookOf, thumbnailSize } from '../../model/attachment-files';
 import { AttachmentIcon } from './AttachmentIcon';
 import { useAttachmentActions } from './attachment-actions';
-import { useAttachmentUrl } from './use-attachment-url';
+import { isReadable, useAttachmentUrl } from './use-attachment-url';
 import './attachments.css';
 
 /** A message's files, images and voice notes, in the order they were attached. */
@@ -87,7 +87,7 @@ function SaveButton({ attachment }: { attachment: Attachment }): ReactElement | 
       <button
         type="button"
         className="button button--small button--secondary message-attachment__save"
-        disabled={attachment.state !== 'ready'}
+        disabled={!isReadable(attachment)}
         aria-label={t('attachment.saveNamed', { name })}
         onClick={() => {
           setError(null);
