@@ -1,4 +1,4 @@
-import { create } from '@bufbuild/protobuf';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, MAX_THUMBNAIL_BYTES } from '../../../shared/api';
@@ -15,7 +15,7 @@ import { keyfileVault, quiet } from '../vault/helpers';
 
 const NOW = 1_800_000_000_000;
 
-function pointer(overrides: Partial<AttachmentPointer> = {}): AttachmentPointer {
+function pointer(overrides: MessageInitShape<typeof AttachmentPointerSchema> = {}): AttachmentPointer {
   return create(AttachmentPointerSchema, { blobId: 'A'.repeat(22), key: randomBytes(32), digest: randomBytes(32), fetchToken: randomBytes(32), size: 1000n, contentType: 'text/plain', fileName: 'notes.txt', ...overrides });
 }
 
