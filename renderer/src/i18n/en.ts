@@ -217,6 +217,7 @@ export const en = {
   'timer.hint': 'New messages in this chat disappear for everyone after this time. It applies to messages sent from now on.',
   'timer.header': 'Disappearing messages: {duration}',
   'timer.left': 'Disappears in {left}',
+  'timer.afterRead': 'Disappears {duration} after it is read',
   'timer.seconds': '{count} s',
   'timer.minutes': '{count} min',
   'timer.hours': '{count} h',

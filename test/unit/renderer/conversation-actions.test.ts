@@ -119,6 +119,8 @@ describe('message rows with issue 7 features', () => {
     expect(row).toContain('aria-label="Reacted 👍 by you and Bob. Activate to remove your reaction."');
     expect(row).toContain('aria-pressed="true"');
     expect(row).toMatch(/aria-label="Disappears in (29|30) s"/);
+    // Not read yet: no deadline, the clock starts at reading.
+    expect(html([message({ sentAt: at, expireTimerMs: 300_000, expiresAt: null })])[1]).toContain('aria-label="Disappears 5 minutes after it is read"');
   });
 
   it('renders group and timer notices in words', () => {

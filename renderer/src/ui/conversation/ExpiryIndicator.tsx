@@ -1,14 +1,27 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import { t } from '../../i18n';
-import { shortDuration } from '../../model/expiry';
+import { shortDuration, timerLabel } from '../../model/expiry';
 import { Icon } from '../Icon';
 
 /**
  * A small timer on a disappearing message, its title the time left. The
  * core removes the message when the time is up (messages.onDidRemove); this
  * only counts down, every second in the last minute, else every minute.
+ * A message not read yet has no deadline: its clock starts when it is read.
  */
-export function ExpiryIndicator({ expiresAt }: { expiresAt: number }): ReactElement {
+export function ExpiryIndicator(props: { expiresAt: number } | { afterRead: number }): ReactElement {
+  if ('afterRead' in props) {
+    const label = t('timer.afterRead', { duration: timerLabel(props.afterRead) });
+    return (
+      <span className="message__expiry" role="img" aria-label={label} title={label} data-testid="expiry">
+        <Icon name="timer" />
+      </span>
+    );
+  }
+  return <Countdown expiresAt={props.expiresAt} />;
+}
+
+function Countdown({ expiresAt }: { expiresAt: number }): ReactElement {
   const [now, setNow] = useState(() => Date.now());
   const left = Math.max(0, expiresAt - now);
   useEffect(() => {

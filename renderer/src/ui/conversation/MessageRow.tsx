@@ -128,7 +128,7 @@ function MessageBubble({ message, groupStart, groupEnd, context }: { message: Me
           {message.attachments?.length && !message.deleted ? <MessageAttachments attachments={message.attachments} /> : null}
           {message.deleted ? <p className="message__body message__body--deleted">{t('notice.deleted')}</p> : <p className="message__body">{message.body}</p>}
           <span className="message__meta">
-            {message.expiresAt && !message.deleted ? <ExpiryIndicator expiresAt={message.expiresAt} /> : null}
+            {message.expiresAt && !message.deleted ? <ExpiryIndicator expiresAt={message.expiresAt} /> : message.expireTimerMs && !message.deleted ? <ExpiryIndicator afterRead={message.expireTimerMs} /> : null}
             {message.edited && !message.deleted ? (
               <button type="button" className="message__edited" aria-label={t('edit.editedLabel')} title={t('edit.editedLabel')} disabled={!actions} onClick={() => actions?.onShowHistory(message)}>
                 {t('edit.edited')}
