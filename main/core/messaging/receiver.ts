@@ -227,7 +227,7 @@ export class Receiver {
     /** Disappearing timers of the batch's messages, by uid (their clocks start when they are read). */
     const timers = new Map<string, number>();
     /** Edits (body) and deletes for everyone (body null), applied after the batch's messages are stored. */
-    const changes: Array<{ conversationId: string; from: string; targetUid: string; body: string | null; at: number }> = [];
+    const changes: Array<{ conversationId: string; from: string; targetUid: string; body: string | null; at: number; serverAt: number }> = [];
     const groupPass = this.groups.beginStore(tx, outcomes, held, now);
     // Message ids already stored (a sender's retry that got past the relay's dedupe), looked up in one go,
     // over everything this batch may insert: held-back group messages released now included, since one
@@ -317,10 +317,10 @@ export class Receiver {
           // Decrypting it already moved us onto the sender's new session; nothing to store.
           break;
         case 'edit':
-          changes.push({ conversationId: this.groups.targetConversation(tx, hex(body.value.targetId), from) ?? conversationId, from, targetUid: hex(body.value.targetId), body: body.value.body, at: Number(body.value.timestampMs) || now });
+          changes.push({ conversationId: this.groups.targetConversation(tx, hex(body.value.targetId), from) ?? conversationId, from, targetUid: hex(body.value.targetId), body: body.value.body, at: Number(body.value.timestampMs) || now, serverAt: Number(outcome.envelope.serverTimestampMs) || now });
           break;
         case 'delete':
-          changes.push({ conversationId: this.groups.targetConversation(tx, hex(body.value.targetId), from) ?? conversationId, from, targetUid: hex(body.value.targetId), body: null, at: Number(body.value.timestampMs) || now });
+          changes.push({ conversationId: this.groups.targetConversation(tx, hex(body.value.targetId), from) ?? conversationId, from, targetUid: hex(body.value.targetId), body: null, at: Number(body.value.timestampMs) || now, serverAt: Number(outcome.envelope.serverTimestampMs) || now });
           break;
         case 'timerUpdate': {
           // A group's change was placed in the group's conversation above (sender a member); never in the direct chat.
@@ -351,7 +351,10 @@ export class Receiver {
       const target = messaging.authoredMessage(tx, c.targetUid, c.conversationId, c.from);
       if (!target || target.deleted) continue;
       if (c.body === null) {
-        if (c.at - target.sentAt > DELETE_FOR_EVERYONE_MS) continue;
+        // The window runs on the relay's clock, not the sender's: a modified client cannot date its delete
+        // back, nor its message forward (the message counts from when it reached us if that was earlier).
+        const sentAt = Math.min(target.sentAt, target.receivedAt ?? target.sentAt);
+        if (c.serverAt - sentAt > DELETE_FOR_EVERYONE_MS) continue;
         effects.unreferenced.push(...messaging.tombstoneMessage(tx, target.id, now));
         this.ctx.expiry.removed();
       } else {

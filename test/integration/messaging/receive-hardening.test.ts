@@ -2,7 +2,7 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeData, unhex } from '../../../main/core/messaging/content';
+import { encodeData, encodeDelete, unhex } from '../../../main/core/messaging/content';
 import { encodeGroupUpdate } from '../../../main/core/messaging/group-content';
 import { groupConversationId, newGroupId } from '../../../main/core/messaging/group-state';
 import { outbox } from '../../../main/core/vault';
@@ -78,5 +78,22 @@ describe('receiving from a modified client', () => {
       expect(await storeFiles(p)).toEqual([]);
       expect(p.client.vault.read((db) => db.get('SELECT count(*) AS n FROM attachments')?.n)).toBe(0);
     }
+  });
+
+  it('a delete for everyone dated back by its sender is refused once the relay says the 24 hours are over', async () => {
+    const olga = await fixture.profile('hhdolga');
+    const mira = await fixture.profile('hhdmira');
+    await olga.client.addContact(mira.username);
+    const sent = await olga.client.send(dm(mira.username), 'kept');
+    await eventually(() => expect(mira.client.getMessage(sent.id).body).toBe('kept'));
+    // As if it had arrived 25 hours ago.
+    const dayAndHour = 25 * 60 * 60 * 1000;
+    await mira.client.vault.write((tx) => tx.run('UPDATE messages SET sent_at = sent_at - ?, received_at = received_at - ? WHERE uid = ?', [dayAndHour, dayAndHour, sent.id]));
+    const claimed = mira.client.getMessage(sent.id).sentAt + 60_000;
+    await sendRaw(olga, mira.username, encodeDelete(unhex(sent.id), claimed));
+    // A later message shows the delete was processed before it.
+    const after = await olga.client.send(dm(mira.username), 'after');
+    await eventually(() => expect(mira.client.getMessage(after.id).body).toBe('after'));
+    expect(mira.client.getMessage(sent.id)).toMatchObject({ deleted: false, body: 'kept' });
   });
 });

@@ -291,12 +291,12 @@ export function editMarks(db: SqlReader, ids: readonly number[]): Map<number, { 
 }
 
 /** The author's message in a conversation, for an edit or delete they sent; null if it is not theirs or not there. */
-export function authoredMessage(db: SqlReader, uid: string, conversationId: string, authorId: string | null): { id: number; sentAt: number; body: string | null; deleted: boolean } | null {
+export function authoredMessage(db: SqlReader, uid: string, conversationId: string, authorId: string | null): { id: number; sentAt: number; receivedAt: number | null; body: string | null; deleted: boolean } | null {
   const row = db.get(
-    `SELECT id, sent_at, body, deleted_at FROM messages WHERE uid = ? AND conversation_id = ? AND kind = 'text' AND ${authorId === null ? "direction = 'outgoing'" : "direction = 'incoming' AND author_id = ?"}`,
+    `SELECT id, sent_at, received_at, body, deleted_at FROM messages WHERE uid = ? AND conversation_id = ? AND kind = 'text' AND ${authorId === null ? "direction = 'outgoing'" : "direction = 'incoming' AND author_id = ?"}`,
     authorId === null ? [uid, conversationId] : [uid, conversationId, authorId],
   );
-  return row ? { id: int(row, 'id'), sentAt: int(row, 'sent_at'), body: textOrNull(row, 'body'), deleted: row.deleted_at !== null } : null;
+  return row ? { id: int(row, 'id'), sentAt: int(row, 'sent_at'), receivedAt: intOrNull(row, 'received_at'), body: textOrNull(row, 'body'), deleted: row.deleted_at !== null } : null;
 }
 
 /** Replaces a message's body, keeping the one it had as the next version of its history. */
