@@ -3,6 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  CiphertextMessageType,
   Direction,
   IdentityChange,
   IdentityKeyPair,
@@ -21,8 +22,10 @@ import {
   SignedPreKeyStore,
   signalDecrypt,
   signalDecryptPreKey,
+  sealedSenderDecryptToUsmc,
   type PrivateKey,
 } from '@signalapp/libsignal-client';
+import { readTrustRoot } from '../main/core/account/trust-root';
 import { Client, type ClientOptions } from '../main/core/client/client';
 import { directConversationId } from '../main/core/messaging/views';
 import { measureAttachmentThroughput } from './pipeline-attachment';
@@ -232,7 +235,11 @@ async function startRelay(dataDir: string, maxQueue: number): Promise<{ url: str
   };
 }
 
-/** signalDecrypt of `envelopes` with plain in-memory stores loaded from the profile as it was before the drain. */
+/**
+ * What libsignal alone does for `envelopes`, with plain in-memory stores loaded from the profile as
+ * it was before the drain: sealed envelopes are unsealed and their certificate checked against the
+ * pinned trust root (as the receiver must), then the session message is decrypted.
+ */
 async function rawDecrypt(dir: string, keyfile: string, envelopes: readonly Envelope[]): Promise<{ wallMs: number; cpuMs: number }> {
   const vault = await Vault.open(dir, { kind: 'keyfile', path: keyfile });
   const stores = vault.read((db) => {
@@ -243,18 +250,30 @@ async function rawDecrypt(dir: string, keyfile: string, envelopes: readonly Enve
     for (const row of db.all('SELECT id, record FROM protocol_prekeys')) memory.preKeys.set(row.id as number, PreKeyRecord.deserialize(Buffer.from(row.record as Uint8Array)));
     for (const row of db.all('SELECT id, record FROM protocol_signed_prekeys')) memory.signed.set(row.id as number, SignedPreKeyRecord.deserialize(Buffer.from(row.record as Uint8Array)));
     for (const row of db.all('SELECT id, record FROM protocol_kyber_prekeys')) memory.kyber.set(row.id as number, KyberPreKeyRecord.deserialize(Buffer.from(row.record as Uint8Array)));
-    return { memory, local: ProtocolAddress.new(me.username, me.deviceId) };
+    const trustRoot = readTrustRoot(db);
+    return { memory, local: ProtocolAddress.new(me.username, me.deviceId), trustRoot: trustRoot ? PublicKey.deserialize(Buffer.from(trustRoot)) : null };
   });
   await vault.close({ compact: false });
-  const { memory, local } = stores;
+  const { memory, local, trustRoot } = stores;
   const start = performance.now();
   const cpu = process.cpuUsage();
   for (const envelope of envelopes) {
-    const remote = ProtocolAddress.new(envelope.senderUsername, envelope.senderDeviceId);
-    if (envelope.type === EnvelopeType.PREKEY_MESSAGE) {
-      await signalDecryptPreKey(PreKeySignalMessage.deserialize(Buffer.from(envelope.content)), remote, local, memory.session, memory.identity, memory.preKey, memory.signedPreKey, memory.kyberPreKey);
+    let sender = { name: envelope.senderUsername, deviceId: envelope.senderDeviceId };
+    let prekey = envelope.type === EnvelopeType.PREKEY_MESSAGE;
+    let content = Buffer.from(envelope.content);
+    if (envelope.type === EnvelopeType.SEALED_SENDER) {
+      const usmc = await sealedSenderDecryptToUsmc(content, memory.identity);
+      const certificate = usmc.senderCertificate();
+      if (!trustRoot || !certificate.validate(trustRoot, Date.now())) throw new Error('sender certificate not valid');
+      sender = { name: certificate.senderUuid(), deviceId: certificate.senderDeviceId() };
+      prekey = usmc.msgType() === CiphertextMessageType.PreKey;
+      content = Buffer.from(usmc.contents());
+    }
+    const remote = ProtocolAddress.new(sender.name, sender.deviceId);
+    if (prekey) {
+      await signalDecryptPreKey(PreKeySignalMessage.deserialize(content), remote, local, memory.session, memory.identity, memory.preKey, memory.signedPreKey, memory.kyberPreKey);
     } else {
-      await signalDecrypt(SignalMessage.deserialize(Buffer.from(envelope.content)), remote, local, memory.session, memory.identity);
+      await signalDecrypt(SignalMessage.deserialize(content), remote, local, memory.session, memory.identity);
     }
   }
   return { wallMs: performance.now() - start, cpuMs: cpuMs(process.cpuUsage(cpu)) };
