@@ -1,5 +1,6 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import { eventually, useRelayAndProfiles } from './harness';
  * for offline members, the relay's store (its SQLite files, read directly,
  * WAL included) and its debug log hold no group id (raw or hex), no group
  * name, no member list, and every queued envelope is sealed, naming no sender.
+ * An attachment sent to the group leaves a record with a size, a count of
+ * devices and a token hash: no member, no account, no sender.
  */
 
 const fixture = useRelayAndProfiles('hearth-group-relay-');
@@ -43,6 +46,16 @@ function queued(): Array<{ raw: Buffer; type: EnvelopeType; sender: string; send
   }
 }
 
+/** Every attachment record and confirmation the relay holds, every column. */
+function attachmentRecords(): Array<Record<string, unknown>> {
+  const db = new Database(path.join(fixture.relay.dataDir, 'relay.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return [...db.prepare<[], Record<string, unknown>>('SELECT * FROM attachments').all(), ...db.prepare<[], Record<string, unknown>>('SELECT * FROM attachment_confirmations').all()];
+  } finally {
+    db.close();
+  }
+}
+
 function accountIds(): Map<string, string> {
   const db = new Database(path.join(fixture.relay.dataDir, 'relay.sqlite'), { readonly: true, fileMustExist: true });
   try {
@@ -53,7 +66,7 @@ function accountIds(): Map<string, string> {
 }
 
 describe('the relay store after group traffic', () => {
-  it('holds no group id, name or member list, and no sender for sealed envelopes', async () => {
+  it('holds no group id, name or member list, no sender for sealed envelopes, and no member or sender for an attachment', async () => {
     const [ann, ben, cat, dan] = await Promise.all(['grsann', 'grsben', 'grscat', 'grsdan'].map((n) => fixture.profile(n)));
     if (!ann || !ben || !cat || !dan) throw new Error('profiles');
     const names = ['Quiet Orchard Society', 'Lantern Keepers Circle'];
@@ -75,6 +88,13 @@ describe('the relay store after group traffic', () => {
     await eventually(() => expect(dan.client.getConversation(group.id).title).toBe(names[1]));
     const fromDan = await dan.client.send(group.id, 'hello from dan');
     await dan.client.waitUntilSent(fromDan.id);
+    // A file to the group: Dan fetches it now, Ben and Cat later.
+    const file = randomBytes(50_000);
+    const draftId = ann.client.attachments.createDraft({ fileName: 'orchard-map.png', contentType: 'image/png', size: file.length });
+    ann.client.attachments.appendDraft(draftId, file);
+    const withFile = await ann.client.send(group.id, 'the map', undefined, [draftId]);
+    await ann.client.waitUntilSent(withFile.id);
+    await eventually(() => expect(dan.client.getMessage(withFile.id).attachments?.[0]?.state).toBe('ready'));
 
     const members = [ann.username, ben.username, cat.username, dan.username];
     const accounts = accountIds();
@@ -109,14 +129,37 @@ describe('the relay store after group traffic', () => {
     }
     await check('while queued');
 
+    // The attachment's record: who uploaded it, and for whom, is nowhere in it.
+    await eventually(() => expect(attachmentRecords().filter((r) => 'confirmation_id' in r)).toHaveLength(1));
+    const records = attachmentRecords();
+    const [record] = records;
+    expect(record).toMatchObject({ fetch_count: 3, uploaded: 1, uploader_account: null, uploader_device: null });
+    const values = records.flatMap((r) => Object.values(r)).map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(String(v))));
+    for (const member of members) {
+      for (const [what, needle] of [
+        ['username', member],
+        ['account id', accounts.get(member) ?? member],
+      ] as const) {
+        expect(values.some((v) => v.includes(Buffer.from(needle))), `${what} of ${member} in an attachment record`).toBe(false);
+      }
+    }
+
     // Ben and Cat come back and catch up; the store still knows nothing of the group.
     await ben.reopen();
     await cat.reopen();
     await Promise.all([ben.client.sync({ lingerMs: 200 }), cat.client.sync({ lingerMs: 200 })]);
     for (const p of [ben, cat]) {
       expect(p.client.getConversation(group.id)).toMatchObject({ title: names[1], memberIds: members.filter((m) => m !== p.username) });
-      expect(p.client.messagePage(group.id).messages.filter((m) => m.kind === 'text').map((m) => m.body)).toEqual(['first canary-free line', 'second one', 'hello from dan']);
+      expect(p.client.messagePage(group.id).messages.filter((m) => m.kind === 'text').map((m) => m.body)).toEqual(['first canary-free line', 'second one', 'hello from dan', 'the map']);
     }
+    await eventually(() => {
+      for (const p of [ben, cat]) expect(p.client.getMessage(withFile.id).attachments?.[0]?.state).toBe('ready');
+    });
     await check('after delivery');
+    // Ben's and Cat's confirmations were the last: record and blob are gone.
+    await eventually(async () => {
+      expect(attachmentRecords()).toEqual([]);
+      expect(await readdir(path.join(fixture.relay.dataDir, 'attachments'))).toEqual([]);
+    });
   });
 });

@@ -7,8 +7,10 @@ import { ErrorCode } from '../../../shared/proto';
 import { basicAuthHeader } from '../../../relay/credentials';
 import { RelayClientError } from '../../../relay/testing/client';
 import { registerDevice, type TestDevice } from '../../../relay/testing/devices';
-import { redisBackend, sqliteBackend, startTestRedis, startTestRelay, type TestRedis, type TestRelay } from './harness';
+import { dumpKeyspace, redisBackend, sqliteBackend, startTestRedis, startTestRelay, type TestRedis, type TestRelay } from './harness';
 import type { RelayOptions } from '../../../relay';
+import { SQLITE_FILE } from '../../../relay/store/sqlite/sqlite-store';
+import Database from 'better-sqlite3';
 
 let relay: TestRelay;
 let devices: TestDevice[] = [];
@@ -75,6 +77,31 @@ async function create(owner: TestDevice, size: number, fetchCount = 1) {
 const fetch = (uploadPath: string, token: Buffer | undefined) => request('GET', uploadPath, undefined, [], token ? bearer(token) : {});
 const confirm = (uploadPath: string, token: Buffer, confirmationId: Buffer) => request('POST', `${uploadPath}/fetched`, undefined, [confirmationId], bearer(token));
 
+/** Everything the store keeps about attachments, read directly: every column of the SQLite tables, or every Redis att key and value. */
+async function attachmentState(backend: 'sqlite' | 'redis'): Promise<Buffer[]> {
+  if (backend === 'redis') {
+    const keys = await dumpKeyspace((redis as TestRedis).client(), relay.redisPrefix ?? '');
+    const client = (redis as TestRedis).client();
+    const out: Buffer[] = [];
+    for (const key of keys.keys()) {
+      if (!key.includes(':att')) continue;
+      out.push(Buffer.from(key));
+      const type = await client.type(key);
+      if (type === 'hash') out.push(...Object.values(await client.hgetallBuffer(key)), ...Object.keys(await client.hgetall(key)).map((k) => Buffer.from(k)));
+      else if (type === 'set') out.push(...(await client.smembersBuffer(key)));
+      else if (type === 'zset') out.push(...(await client.zrange(key, 0, -1)).map((m) => Buffer.from(m)));
+    }
+    return out;
+  }
+  const db = new Database(path.join(relay.dataDir, SQLITE_FILE), { readonly: true });
+  try {
+    const rows = [...db.prepare<[], Record<string, unknown>>('SELECT * FROM attachments').all(), ...db.prepare<[], Record<string, unknown>>('SELECT * FROM attachment_confirmations').all()];
+    return rows.flatMap((r) => Object.values(r)).map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(String(v))));
+  } finally {
+    db.close();
+  }
+}
+
 describe.each([sqliteBackend(), redisBackend(() => redis as TestRedis)])('attachments on $name', (backend) => {
   beforeAll(() => {
     backendOptions = backend.options;
@@ -126,6 +153,26 @@ describe.each([sqliteBackend(), redisBackend(() => redis as TestRedis)])('attach
     expect((await confirm(uploadPath, token, randomBytes(16))).status).toBe(404);
     expect(relay.metrics.value('hearth_relay_attachments_deleted_total')).toBe(1);
     expect(relay.metrics.value('hearth_relay_attachment_confirmations_total')).toBe(2);
+  });
+
+  it('keeps the uploader only until the upload completes, and never a recipient or the token', async () => {
+    const { alice, bob } = await setUp();
+    const { uploadPath, attachmentId, token } = await create(alice, 1000, 2);
+    const holds = (state: Buffer[], needle: string | Buffer) => state.some((b) => b.includes(typeof needle === 'string' ? Buffer.from(needle) : needle));
+    // While the upload is awaited, the uploading device is known (the probe sees it).
+    expect(holds(await attachmentState(backend.name), alice.accountId)).toBe(true);
+    expect((await request('PUT', uploadPath, alice, [randomBytes(1000)])).status).toBe(204);
+    expect((await fetch(uploadPath, token)).status).toBe(200);
+    expect((await confirm(uploadPath, token, randomBytes(16))).status).toBe(204);
+    const state = await attachmentState(backend.name);
+    expect(holds(state, attachmentId)).toBe(true);
+    expect(holds(state, createHash('sha256').update(token).digest())).toBe(true);
+    for (const device of [alice, bob]) {
+      expect(holds(state, device.accountId), `${device.username}'s account id`).toBe(false);
+      expect(holds(state, device.username), `${device.username}'s username`).toBe(false);
+    }
+    expect(holds(state, token)).toBe(false);
+    expect(holds(state, token.toString('base64url'))).toBe(false);
   });
 
   it('refuses fetch counts and token hashes out of range', async () => {
