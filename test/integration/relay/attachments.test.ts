@@ -89,7 +89,7 @@ async function attachmentState(backend: 'sqlite' | 'redis'): Promise<Buffer[]> {
       const type = await client.type(key);
       if (type === 'hash') out.push(...Object.values(await client.hgetallBuffer(key)), ...Object.keys(await client.hgetall(key)).map((k) => Buffer.from(k)));
       else if (type === 'set') out.push(...(await client.smembersBuffer(key)));
-      else if (type === 'zset') out.push(...(await client.zrange(key, 0, -1)).map((m) => Buffer.from(String(m))));
+      else if (type === 'zset') out.push(...(await client.zrange(key, '0', '-1')).map((m) => Buffer.from(m)));
     }
     return out;
   }
