@@ -47,14 +47,19 @@ export function recordTimerNotice(tx: SqlWriter, conversationId: string, actorId
   return uid;
 }
 
+/** How far ahead of ours a peer's clock may be before its timestamps are taken as ours plus this. */
+export const MAX_PEER_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
 /**
  * A contact's timer, from a TimerUpdateMessage or a DataMessage they sent at
  * `at` (their clock): applied, with a notice, if it differs and is not older
  * than the change in force. Returns the notice's uid, or null if nothing changed.
  */
-export function applyPeerTimer(tx: SqlWriter, conversationId: string, actorId: string, expireTimerMs: number | null, at: number, now: number): string | null {
+export function applyPeerTimer(tx: SqlWriter, conversationId: string, actorId: string, expireTimerMs: number | null, claimedAt: number, now: number): string | null {
   const current = expiry.conversationTimer(tx, conversationId);
   if (!current || current.expireTimerMs === expireTimerMs) return null;
+  // A change dated in the future would win against every later one until then: no later than our clock allows.
+  const at = Math.min(claimedAt, now + MAX_PEER_CLOCK_SKEW_MS);
   if (current.setAt !== null && at < current.setAt) return null;
   expiry.setConversationTimer(tx, conversationId, expireTimerMs, at);
   return recordTimerNotice(tx, conversationId, actorId, expireTimerMs, at, now);

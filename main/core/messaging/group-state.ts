@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MAX_GROUP_MEMBERS, Username, type Notice } from '../../../shared/api';
 import { contacts, conversations, expiry, groups, messages, messaging, type SqlReader, type SqlWriter } from '../vault';
 import { hex } from './content';
-import { timerFromSeconds } from './disappearing';
+import { MAX_PEER_CLOCK_SKEW_MS, timerFromSeconds } from './disappearing';
 import { actionName, GROUP_ID_BYTES, groupNotice, type GroupActionName, type GroupUpdateMessage } from './group-content';
 
 /**
@@ -33,6 +33,11 @@ export function recordGroupNotice(tx: SqlWriter, conversationId: string, notice:
   return uid;
 }
 
+/** A group name, as groups.ts accepts one from us; a longer one from a member is refused, not cut. */
+const MAX_GROUP_NAME_LENGTH = 64;
+/** How far ahead of ours a member's revision may jump (we may have missed some updates, not a million). */
+const MAX_REVISION_JUMP = 1_000_000;
+
 export interface AppliedUpdate {
   readonly conversationId: string;
   readonly noticeUid: string;
@@ -49,11 +54,15 @@ export interface AppliedUpdate {
 export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update: GroupUpdateMessage, now: number): AppliedUpdate | null {
   if (update.groupId.length !== GROUP_ID_BYTES) return null;
   const action = actionName(update.action);
-  const name = update.name.trim().slice(0, 64);
+  const name = update.name.trim();
   const members = [...new Set(update.members)];
-  if (!action || name.length === 0 || members.length > MAX_GROUP_MEMBERS || !members.every((m) => Username.safeParse(m).success)) return null;
+  if (!action || name.length === 0 || name.length > MAX_GROUP_NAME_LENGTH || members.length > MAX_GROUP_MEMBERS || update.targets.length > MAX_GROUP_MEMBERS) return null;
+  if (!members.every((m) => Username.safeParse(m).success)) return null;
+  // uint64 on the wire: beyond a safe integer it would not compare exactly, and a huge jump would leave no room after it.
+  if (update.revision > BigInt(Number.MAX_SAFE_INTEGER)) return null;
   const revision = Number(update.revision);
   const group = groups.byGroupId(tx, update.groupId);
+  if (revision - (group?.revision ?? 0) > MAX_REVISION_JUMP) return null;
   if (group) {
     if (!group.isMember || revision <= group.revision) return null;
     if (!groups.members(tx, group.conversationId).includes(from)) return null;
@@ -79,7 +88,7 @@ export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update
     if (before.some((m) => !others.includes(m))) groups.rotateDistribution(tx, conversationId, newDistributionId(), now);
   }
   const targets = update.targets.filter((t) => Username.safeParse(t).success).map((t) => (t === me ? null : t));
-  const at = Number(update.timestampMs) || now;
+  const at = Math.min(Number(update.timestampMs) || now, now + MAX_PEER_CLOCK_SKEW_MS);
   const noticeUid = recordGroupNotice(tx, conversationId, groupNotice(action, from, name, targets), at, now);
   return { conversationId, noticeUid, groupId: update.groupId };
 }
