@@ -130,7 +130,7 @@ test('an image picked with the file picker: Bob sees its thumbnail, then the ima
   // Then the full image, read from Bob's vault into a Blob URL.
   await expect(picture).toHaveAttribute('data-full', 'true', { timeout: 30_000 });
   await expect(picture).toHaveAttribute('src', /^blob:/);
-  expect(await picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(640);
+  await expect.poll(() => picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(640);
 
   const open = received.getByRole('button', { name: 'Open image sunset.png' });
   await open.click();
