@@ -16,7 +16,8 @@ import { startRelayProcess, type RelayProcess } from './support/relay-process';
  * viewer, saves files (the saved bytes are the sent bytes) and plays audio.
  */
 
-test.describe.configure({ mode: 'serial' });
+// Generous: every step crosses two hosts and a relay, and these machines are shared.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 // A fake microphone (a tone) that needs no prompt, for recording a voice note.
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] } });
 

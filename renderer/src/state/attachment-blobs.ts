@@ -16,6 +16,7 @@ const KEEP_FILE_BYTES = 16 * 1024 * 1024;
 export class AttachmentBlobs {
   private readonly kept = new Map<string, Promise<Blob>>();
   private readonly sizes = new Map<string, number>();
+  private readonly settled = new Map<string, Blob>();
 
   constructor(private readonly client: HearthClient) {}
 
@@ -31,20 +32,32 @@ export class AttachmentBlobs {
     if (attachment.size > KEEP_FILE_BYTES) return reading;
     this.kept.set(attachment.id, reading);
     this.sizes.set(attachment.id, attachment.size);
-    reading.catch(() => this.forget(attachment.id));
+    reading.then(
+      (blob) => {
+        if (this.kept.get(attachment.id) === reading) this.settled.set(attachment.id, blob);
+      },
+      () => this.forget(attachment.id),
+    );
     this.trim(attachment.id);
     return reading;
+  }
+
+  /** A kept file already read, without waiting: "save as" can then start the download within the click. */
+  peek(attachmentId: string): Blob | undefined {
+    return this.settled.get(attachmentId);
   }
 
   /** Drops every kept file: after a message is removed (expired, deleted) its bytes must not linger in the page. */
   clear(): void {
     this.kept.clear();
     this.sizes.clear();
+    this.settled.clear();
   }
 
   forget(attachmentId: string): void {
     this.kept.delete(attachmentId);
     this.sizes.delete(attachmentId);
+    this.settled.delete(attachmentId);
   }
 
   private async read(attachment: Pick<Attachment, 'id' | 'size' | 'contentType'>): Promise<Blob> {

@@ -196,7 +196,9 @@ describe('AttachmentBlobs', () => {
     const id = 'cd'.repeat(16);
     bridge.files.set(id, bytes);
     const blobs = new AttachmentBlobs(new HearthClient(bridge));
+    expect(blobs.peek(id)).toBeUndefined();
     const blob = await blobs.get({ id, size: bytes.length, contentType: 'image/png' });
+    expect(blobs.peek(id)).toBe(blob);
     expect(blob.type).toBe('image/png');
     expect(Buffer.from(await blob.arrayBuffer()).equals(bytes)).toBe(true);
     expect(bridge.calls).toEqual(['attachments.read', 'attachments.read']);
@@ -204,6 +206,7 @@ describe('AttachmentBlobs', () => {
     expect(bridge.calls).toHaveLength(2);
     // Once cleared (a message was removed), the next view reads from the core again.
     blobs.clear();
+    expect(blobs.peek(id)).toBeUndefined();
     await blobs.get({ id, size: bytes.length, contentType: 'image/png' });
     expect(bridge.calls).toHaveLength(4);
   });

@@ -33,7 +33,8 @@ export function ConversationAttachments({ client, list, children }: { client: He
 
   const save = useCallback(
     async (attachment: Attachment) => {
-      saveBlob(await blobs.get(attachment), fileNameFor(attachment));
+      // Already read (an image on screen, a card hovered): the download starts within the click itself.
+      saveBlob(blobs.peek(attachment.id) ?? (await blobs.get(attachment)), fileNameFor(attachment));
     },
     [blobs],
   );

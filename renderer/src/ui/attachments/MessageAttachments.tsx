@@ -89,6 +89,9 @@ function SaveButton({ attachment }: { attachment: Attachment }): ReactElement | 
         className="button button--small button--secondary message-attachment__save"
         disabled={!isReadable(attachment)}
         aria-label={t('attachment.saveNamed', { name })}
+        // Reading starts as the pointer or focus arrives, so the click usually finds the file ready.
+        onPointerEnter={() => void (isReadable(attachment) && actions.blobs.get(attachment).catch(() => undefined))}
+        onFocus={() => void (isReadable(attachment) && actions.blobs.get(attachment).catch(() => undefined))}
         onClick={() => {
           setError(null);
           actions.save(attachment).catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
