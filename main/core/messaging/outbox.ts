@@ -17,7 +17,7 @@ import { RelayError, isRelayError } from '../transport';
 import { groups, messaging, outbox, protocol as protocolRows } from '../vault';
 import type { OutboxEntry } from '../vault/queries/outbox';
 import type { MessagingContext, OutboxKind } from './context';
-import { GroupSendPreparer } from './group-send';
+import { GroupSendPreparer, prepareGroupFanOut } from './group-send';
 import { announceIdentityChange, recordIdentityNotice } from './identity-notices';
 import { encryptEnvelope } from './sealed-sender';
 import { messageView } from './views';
@@ -140,7 +140,9 @@ export class Outbox {
       byRecipient.set(entry.recipient, list);
     }
     let moved = stale.length > 0;
+    const fannedOut = await prepareGroupFanOut(this.ctx, byRecipient);
     for (const [recipient, list] of byRecipient) {
+      if (fannedOut.has(recipient)) continue;
       try {
         await this.prepare(recipient, list);
       } catch (error) {
