@@ -391,7 +391,13 @@ export class Attachments {
 
   private async download(attachmentId: string): Promise<void> {
     const row = this.ctx.vault.read((db) => attachmentRows.getAttachment(db, attachmentId));
-    if (!row || row.state !== 'downloading' || !row.blobId || !row.remoteKey || !row.digest || !row.fetchToken) return;
+    if (!row || row.state !== 'downloading' || !row.blobId || !row.remoteKey || !row.digest) return;
+    if (!row.fetchToken) {
+      // Announced before fetch tokens (vault migration 008): the relay has no way to hand it out any more.
+      await this.ctx.vault.write((tx) => attachmentRows.markFailed(tx, row.id, 'The relay no longer has this file; ask the sender to send it again.'));
+      this.emitUpdate(row.messageUid);
+      return;
+    }
     const store = this.ctx.vault.attachments;
     const writer = store.createWriter(row.id);
     let finished: { key: Buffer; sha256: Uint8Array } | null = null;
