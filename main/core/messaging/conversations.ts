@@ -8,11 +8,11 @@ import { conversationView, conversationViews, messageView, messageViews } from '
 /** Conversations, message pages, read state and search: what the chat list and chat view read. */
 
 export function listConversations(ctx: MessagingContext, includeArchived = false): ConversationSummary[] {
-  return ctx.vault.read((db) => conversationViews(db, includeArchived));
+  return ctx.vault.read((db) => conversationViews(db, includeArchived, ctx.now()));
 }
 
 export function requireConversation(ctx: MessagingContext, conversationId: string): ConversationSummary {
-  const view = ctx.vault.read((db) => conversationView(db, conversationId));
+  const view = ctx.vault.read((db) => conversationView(db, conversationId, ctx.now()));
   if (!view) throw new HearthError('not-found', 'No such conversation.');
   return view;
 }
@@ -20,6 +20,11 @@ export function requireConversation(ctx: MessagingContext, conversationId: strin
 export function requireMessage(ctx: MessagingContext, uid: string): Message {
   const view = ctx.vault.read((db) => messageView(db, uid));
   if (!view) throw new HearthError('not-found', 'No such message.');
+  // Its disappearing time is up and the reaper (on its own timer) has not reached it yet: it is gone.
+  if (typeof view.expiresAt === 'number' && view.expiresAt <= ctx.now()) {
+    ctx.expiry.rearm();
+    throw new HearthError('not-found', 'No such message.');
+  }
   return view;
 }
 
@@ -92,7 +97,7 @@ export async function markRead(ctx: MessagingContext, sends: Outbox, conversatio
 
 export function searchMessages(ctx: MessagingContext, query: string, options: { conversationId?: string; limit?: number }): SearchHit[] {
   return ctx.vault.read((db) =>
-    search.searchMessages(db, query, { conversationId: options.conversationId, limit: options.limit ?? 50 }).map((hit) => ({
+    search.searchMessages(db, query, { conversationId: options.conversationId, limit: options.limit ?? 50, now: ctx.now() }).map((hit) => ({
       messageId: hit.uid,
       conversationId: hit.conversationId,
       sentAt: hit.sentAt,

@@ -415,7 +415,7 @@ export class Receiver {
         if (view) events.emit(view.kind === 'text' ? 'messages.onDidUpdate' : 'messages.onDidAdd', { message: view });
       }
       for (const id of effects.conversations) {
-        const view = conversationView(db, id);
+        const view = conversationView(db, id, this.ctx.now());
         if (view) events.emit('conversations.onDidUpdate', { conversation: view });
       }
       if (effects.added.length > 0) events.emit('app.onDidChangeUnreadCount', { total: conversations.totalUnread(db) });

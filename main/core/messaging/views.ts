@@ -105,8 +105,9 @@ export function contactView(db: SqlReader, id: string): Contact | null {
   };
 }
 
-export function conversationView(db: SqlReader, id: string): ConversationSummary | null {
-  const row = messaging.conversationSummaryRow(db, id);
+/** `now`: the last message shown is not one whose disappearing time is up. */
+export function conversationView(db: SqlReader, id: string, now: number | null = null): ConversationSummary | null {
+  const row = messaging.conversationSummaryRow(db, id, now);
   if (!row) return null;
   const held = row.contactId !== null && messaging.getIdentityRow(db, row.contactId)?.verification === 'unverified';
   const group = row.type === 'group' ? groups.byConversation(db, id) : null;
@@ -131,9 +132,9 @@ export function conversationView(db: SqlReader, id: string): ConversationSummary
   return summary;
 }
 
-export function conversationViews(db: SqlReader, includeArchived: boolean): ConversationSummary[] {
+export function conversationViews(db: SqlReader, includeArchived: boolean, now: number | null = null): ConversationSummary[] {
   return conversations
     .listConversations(db, { includeArchived })
-    .map((c) => conversationView(db, c.id))
+    .map((c) => conversationView(db, c.id, now))
     .filter((c): c is ConversationSummary => c !== null);
 }

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeData, encodeDelete, unhex } from '../../../main/core/messaging/content';
 import { encodeGroupUpdate } from '../../../main/core/messaging/group-content';
 import { groupConversationId, newGroupId } from '../../../main/core/messaging/group-state';
-import { outbox } from '../../../main/core/vault';
+import { contacts, conversations, messages, outbox } from '../../../main/core/vault';
 import { ContentSchema, GroupContextSchema } from '../../../shared/proto/gen/hearth/v1/content_pb';
-import { dm, eventually, useRelayAndProfiles, type TestProfile } from './harness';
+import { dm, eventually, testClientOptions, useRelayAndProfiles, type TestProfile } from './harness';
 
 /**
  * What a contact with a modified client can send, against a real relay: the
@@ -95,5 +95,29 @@ describe('receiving from a modified client', () => {
     const after = await olga.client.send(dm(mira.username), 'after');
     await eventually(() => expect(mira.client.getMessage(after.id).body).toBe('after'));
     expect(mira.client.getMessage(sent.id)).toMatchObject({ deleted: false, body: 'kept' });
+  });
+
+  it('a message whose disappearing time is up is not in search, the chat list or messages.get, before the reaper removes it', async () => {
+    let skew = 0;
+    const pia = await fixture.profile('hhpia', { ...testClientOptions, now: () => Date.now() + skew });
+    const now = Date.now();
+    const conversationId = dm('hhquinn');
+    await pia.client.vault.write((tx) => {
+      contacts.upsertContact(tx, { id: 'hhquinn', displayName: null, now });
+      conversations.createDirectConversation(tx, { id: conversationId, contactId: 'hhquinn', now });
+      messages.insertMessage(tx, { uid: 'a1'.repeat(16), conversationId, authorId: 'hhquinn', direction: 'incoming', body: 'older words', status: 'received', sentAt: now - 1000, receivedAt: now });
+      messages.insertMessage(tx, { uid: 'b2'.repeat(16), conversationId, authorId: 'hhquinn', direction: 'incoming', body: 'secret plan', status: 'received', sentAt: now, receivedAt: now, expiresInMs: 60 * 60 * 1000, expiresAt: now + 60 * 60 * 1000 });
+    });
+    expect(pia.client.getConversation(conversationId).lastMessage?.body).toBe('secret plan');
+    expect(pia.client.search('secret')).toHaveLength(1);
+
+    // Two hours later, before the reaper (armed for an hour of real time) has run.
+    skew = 2 * 60 * 60 * 1000;
+    expect(pia.client.listConversations().find((c) => c.id === conversationId)?.lastMessage?.body).toBe('older words');
+    expect(pia.client.getConversation(conversationId).lastMessage?.body).toBe('older words');
+    expect(pia.client.search('secret')).toEqual([]);
+    expect(pia.client.vault.read((db) => db.get('SELECT count(*) AS n FROM messages WHERE uid = ?', ['b2'.repeat(16)])?.n)).toBe(1);
+    expect(() => pia.client.getMessage('b2'.repeat(16))).toThrow(/No such message/);
+    expect(pia.client.getMessage('a1'.repeat(16)).body).toBe('older words');
   });
 });

@@ -443,14 +443,17 @@ export interface ConversationSummaryRow {
   sealedSender: boolean | null;
 }
 
-/** One conversation as the list shows it: unread count and its newest message's uid. */
-export function conversationSummaryRow(db: SqlReader, id: string): ConversationSummaryRow | null {
+/**
+ * One conversation as the list shows it: unread count and its newest
+ * message's uid (at `now`, if given: not one whose disappearing time is up).
+ */
+export function conversationSummaryRow(db: SqlReader, id: string, now: number | null = null): ConversationSummaryRow | null {
   const row = db.get(
     `SELECT c.id, c.type, c.contact_id, c.title, c.archived, c.muted_until, c.updated_at, c.sealed_sender, k.display_name AS contact_name,
        (SELECT count(*) FROM messages u WHERE u.conversation_id = c.id AND u.direction = 'incoming' AND u.read_at IS NULL) AS unread_count,
-       (SELECT uid FROM messages m WHERE m.conversation_id = c.id ORDER BY sent_at DESC, id DESC LIMIT 1) AS last_uid
-     FROM conversations c LEFT JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?`,
-    [id],
+       (SELECT uid FROM messages m WHERE m.conversation_id = c.id AND (?2 IS NULL OR m.expires_at IS NULL OR m.expires_at > ?2) ORDER BY sent_at DESC, id DESC LIMIT 1) AS last_uid
+     FROM conversations c LEFT JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?1`,
+    [id, now],
   );
   if (!row) return null;
   return {

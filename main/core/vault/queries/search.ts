@@ -44,7 +44,7 @@ export function toFtsQuery(input: string, options: { prefixLastWord?: boolean } 
 // at 200,000 messages.
 const SEARCH_SQL = `SELECT m.id, m.uid, m.conversation_id, m.sent_at, m.body, m.attachment_names
   FROM messages_fts JOIN messages m ON m.id = messages_fts.docid
-  WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR m.conversation_id = ?2)
+  WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR m.conversation_id = ?2) AND (?4 IS NULL OR m.expires_at IS NULL OR m.expires_at > ?4)
   ORDER BY messages_fts.docid DESC LIMIT ?3`;
 
 /**
@@ -95,10 +95,11 @@ export function optimizeSearchIndex(db: SqlReader & Pick<SqlWriter, 'run'>): voi
 /** Statements worth compiling at unlock, so the first search does not pay for it. */
 export const searchStatements = [{ sql: SEARCH_SQL }];
 
-export function searchMessages(db: SqlReader, query: string, options: { conversationId?: string; limit?: number; prefixLastWord?: boolean } = {}): SearchHit[] {
+/** `now`: leave out messages whose disappearing time is up (the reaper may not have reached them yet). */
+export function searchMessages(db: SqlReader, query: string, options: { conversationId?: string; limit?: number; prefixLastWord?: boolean; now?: number } = {}): SearchHit[] {
   const fts = toFtsQuery(query, options);
   if (!fts) return [];
-  const rows = db.all(SEARCH_SQL, [fts, options.conversationId ?? null, options.limit ?? 50]);
+  const rows = db.all(SEARCH_SQL, [fts, options.conversationId ?? null, options.limit ?? 50, options.now ?? null]);
   const terms = queryTerms(query).map(termTokens);
   const prefix = options.prefixLastWord ?? false;
   return rows.map((row) => {
