@@ -2,6 +2,7 @@ import { CiphertextMessageType, sealedSenderDecryptToUsmc } from '@signalapp/lib
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../../../main/core/client/client';
 import { decryptGroupMessage, isProtocolError } from '../../../main/core/protocol';
+import type { Envelope } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 import { EnvelopeType } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 import { eventually, useRelayAndProfiles, type TestProfile } from './harness';
 
@@ -205,5 +206,35 @@ describe('groups of five against a relay', () => {
     expect(dan.client.getConversation(group.id).title).toBe('Chamber choir');
     expect(texts(dan.client, group.id)).toEqual(['rehearsal at 7', 'I will bring the scores', 'see you', 'new name, same time']);
     await eventually(() => expect(ann.client.getMessage(last.id).status).toBe('delivered'));
+  });
+
+  it('keeps a group message that arrives before its sender key, and shows it once the key comes', async () => {
+    const [ann, ben] = await Promise.all(['grdann', 'grdben'].map((n) => fixture.profile(n)));
+    if (!ann || !ben) throw new Error('profiles');
+    const group = await ann.client.createGroup('Night owls', [ben.username]);
+    await eventually(() => expect(ben.client.getConversation(group.id).title).toBe('Night owls'));
+
+    // Ben's next envelopes are held back here, to be handed over newest first.
+    const held: Envelope[] = [];
+    const push = ben.client.receiver.push.bind(ben.client.receiver);
+    ben.client.receiver.push = (envelopes) => void held.push(...envelopes);
+    const sent = await ann.client.send(group.id, 'early bird');
+    await ann.client.waitUntilSent(sent.id);
+    await eventually(() => expect(held.length).toBeGreaterThanOrEqual(2));
+    const pending = () => ben.client.vault.read((db) => Number(db.get('SELECT count(*) AS n FROM group_pending')?.n ?? 0));
+    const [last, ...earlier] = [...held].reverse();
+    // The group message alone: no sender key yet, so it is kept, not shown and not lost.
+    push([last!]);
+    await ben.client.receiver.idle();
+    expect(pending()).toBe(1);
+    expect(texts(ben.client, group.id)).toEqual([]);
+    // Then the distribution: the kept message is decrypted and shown.
+    for (const envelope of earlier) {
+      push([envelope]);
+      await ben.client.receiver.idle();
+    }
+    expect(texts(ben.client, group.id)).toEqual(['early bird']);
+    expect(pending()).toBe(0);
+    ben.client.receiver.push = push;
   });
 });
