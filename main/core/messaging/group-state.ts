@@ -48,7 +48,9 @@ export interface AppliedUpdate {
 /**
  * A member's GroupUpdateMessage. Applied only when its revision is higher
  * than the one we hold and its sender is a current member (for a group we do
- * not know yet: when it lists both the sender and us). Someone leaving or
+ * not know yet: when it lists both the sender and us; for a group we were
+ * removed from or left: when it lists us again, from someone who was a member
+ * when we were last in). Someone leaving or
  * being removed rotates our sender key, so they cannot read what we send next.
  */
 export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update: GroupUpdateMessage, now: number): AppliedUpdate | null {
@@ -64,7 +66,9 @@ export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update
   const group = groups.byGroupId(tx, update.groupId);
   if (revision - (group?.revision ?? 0) > MAX_REVISION_JUMP) return null;
   if (group) {
-    if (!group.isMember || revision <= group.revision) return null;
+    if (revision <= group.revision) return null;
+    // Once out of the group, only an update that takes us back in counts (from someone we last knew as a member).
+    if (!group.isMember && !members.includes(me)) return null;
     if (!groups.members(tx, group.conversationId).includes(from)) return null;
   } else if (!members.includes(me) || !members.includes(from)) {
     return null;
@@ -85,7 +89,8 @@ export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update
     conversations.setTitle(tx, conversationId, name, now);
     groups.setMembers(tx, conversationId, others);
     groups.setState(tx, conversationId, { revision, isMember: members.includes(me), now });
-    if (before.some((m) => !others.includes(m))) groups.rotateDistribution(tx, conversationId, newDistributionId(), now);
+    // A new chain when someone leaves (they cannot read what we send next) and when we are back in.
+    if (!group.isMember || before.some((m) => !others.includes(m))) groups.rotateDistribution(tx, conversationId, newDistributionId(), now);
   }
   const targets = update.targets.filter((t) => Username.safeParse(t).success).map((t) => (t === me ? null : t));
   const at = Math.min(Number(update.timestampMs) || now, now + MAX_PEER_CLOCK_SKEW_MS);

@@ -87,6 +87,25 @@ describe('group updates', () => {
     });
   });
 
+  it('takes us back in when someone we last knew as a member adds us again, with a new sender key', async () => {
+    await withVault(async (vault) => {
+      const id = newGroupId();
+      await apply(vault, 'olga', update(id, 1, ['olga', ME, 'pete']));
+      await apply(vault, 'olga', update(id, 2, ['olga', 'pete'], 'removed'));
+      const whileOut = state(vault, id);
+      expect(whileOut).toMatchObject({ isMember: false, revision: 2 });
+      // Not from a stranger, not at an old revision.
+      expect(await apply(vault, 'zed', update(id, 3, ['olga', 'pete', 'zed', ME], 'added'))).toBeNull();
+      expect(await apply(vault, 'pete', update(id, 2, ['olga', 'pete', ME], 'added'))).toBeNull();
+      expect(state(vault, id)).toMatchObject({ isMember: false });
+      expect(await apply(vault, 'pete', update(id, 4, ['olga', 'pete', ME], 'added'))).not.toBeNull();
+      const back = state(vault, id);
+      expect(back).toMatchObject({ isMember: true, revision: 4, members: ['olga', 'pete'] });
+      expect(back?.distributionId).not.toBe(whileOut?.distributionId);
+      expect(vault.read((db) => routeGroupContent(db, 'olga', id, 4))).toEqual({ conversationId: groupConversationId(id) });
+    });
+  });
+
   it('places group messages from members, drops those from non-members, holds those naming a newer revision', async () => {
     await withVault(async (vault) => {
       const id = newGroupId();
