@@ -50,8 +50,7 @@ export interface AppliedUpdate {
  * than the one we hold and its sender is a current member (for a group we do
  * not know yet: when it lists both the sender and us; for a group we were
  * removed from or left: when it lists us again, from someone who was a member
- * when we were last in). Someone leaving or
- * being removed rotates our sender key, so they cannot read what we send next.
+ * when we were last in). Any change of members rotates our sender key.
  */
 export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update: GroupUpdateMessage, now: number): AppliedUpdate | null {
   if (update.groupId.length !== GROUP_ID_BYTES) return null;
@@ -89,8 +88,10 @@ export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update
     conversations.setTitle(tx, conversationId, name, now);
     groups.setMembers(tx, conversationId, others);
     groups.setState(tx, conversationId, { revision, isMember: members.includes(me), now });
-    // A new chain when someone leaves (they cannot read what we send next) and when we are back in.
-    if (!group.isMember || before.some((m) => !others.includes(m))) groups.rotateDistribution(tx, conversationId, newDistributionId(), now);
+    // A new chain whenever the members change: someone who left cannot read what we send next, and someone
+    // new cannot read what we sent before (the distribution they get is the start of a chain). Also when we are back in.
+    const changed = before.some((m) => !others.includes(m)) || others.some((m) => !before.includes(m));
+    if (!group.isMember || changed) groups.rotateDistribution(tx, conversationId, newDistributionId(), now);
   }
   const targets = update.targets.filter((t) => Username.safeParse(t).success).map((t) => (t === me ? null : t));
   const at = Math.min(Number(update.timestampMs) || now, now + MAX_PEER_CLOCK_SKEW_MS);

@@ -12,8 +12,9 @@ import type { Outbox } from './outbox';
  * bumps the revision and sends the group's whole new state to every member
  * before and after the change, over one-to-one sessions (sealed, like every
  * message), in the same vault commit as the local change and its notice.
- * Any member may rename, add, remove; removing someone (or leaving) starts a
- * new sender key, so they cannot read what is sent after.
+ * Any member may rename, add, remove; every change of members starts a new
+ * sender key: someone removed (or who left) cannot read what is sent after,
+ * someone added cannot read what was sent before.
  */
 
 const MAX_NAME = 64;
@@ -117,7 +118,7 @@ export async function addMembers(ctx: MessagingContext, sends: Outbox, conversat
   if (added.length === 0) return requireConversation(ctx, conversationId);
   const next = [...members, ...added];
   if (next.length > MAX_GROUP_MEMBERS - 1) throw new HearthError('invalid-arguments', `A group holds at most ${MAX_GROUP_MEMBERS} people, you included.`);
-  return commitChange(ctx, sends, conversationId, group, { action: 'added', name: group.name, members: next, targets: added, recipients: next, stillMember: true, rotate: false });
+  return commitChange(ctx, sends, conversationId, group, { action: 'added', name: group.name, members: next, targets: added, recipients: next, stillMember: true, rotate: true });
 }
 
 export async function removeMember(ctx: MessagingContext, sends: Outbox, conversationId: string, memberId: string): Promise<ConversationSummary> {

@@ -68,22 +68,25 @@ describe('group updates', () => {
     });
   });
 
-  it('rotates our sender key when someone leaves or is removed, not when someone is added', async () => {
+  it('rotates our sender key when someone is added, leaves or is removed, not on a rename', async () => {
     await withVault(async (vault) => {
       const id = newGroupId();
       await apply(vault, 'olga', update(id, 1, ['olga', ME, 'pete']));
       const first = state(vault, id)?.distributionId;
-      await apply(vault, 'olga', update(id, 2, ['olga', ME, 'pete', 'quin'], 'added'));
+      await apply(vault, 'olga', update(id, 2, ['olga', ME, 'pete'], 'renamed', 'Renamed'));
       expect(state(vault, id)?.distributionId).toBe(first);
-      await apply(vault, 'olga', update(id, 3, ['olga', ME, 'quin'], 'removed'));
+      await apply(vault, 'olga', update(id, 3, ['olga', ME, 'pete', 'quin'], 'added'));
+      const added = state(vault, id)?.distributionId;
+      expect(added).not.toBe(first);
+      await apply(vault, 'olga', update(id, 4, ['olga', ME, 'quin'], 'removed'));
       const second = state(vault, id)?.distributionId;
-      expect(second).not.toBe(first);
+      expect(second).not.toBe(added);
       // The removed member can no longer change anything.
-      expect(await apply(vault, 'pete', update(id, 4, ['olga', ME, 'pete', 'quin'], 'added'))).toBeNull();
+      expect(await apply(vault, 'pete', update(id, 5, ['olga', ME, 'pete', 'quin'], 'added'))).toBeNull();
       // We are removed: no longer a member; later updates are not followed.
-      await apply(vault, 'quin', update(id, 4, ['olga', 'quin'], 'removed'));
-      expect(state(vault, id)).toMatchObject({ isMember: false, revision: 4 });
-      expect(await apply(vault, 'olga', update(id, 5, ['olga', 'quin'], 'renamed', 'Without us'))).toBeNull();
+      await apply(vault, 'quin', update(id, 5, ['olga', 'quin'], 'removed'));
+      expect(state(vault, id)).toMatchObject({ isMember: false, revision: 5 });
+      expect(await apply(vault, 'olga', update(id, 6, ['olga', 'quin'], 'renamed', 'Without us'))).toBeNull();
     });
   });
 
