@@ -17,7 +17,7 @@ import * as sendOps from '../messaging/send';
 import { ProtocolStore } from '../protocol';
 import { VaultProtocolStorage } from '../protocol/vault-storage';
 import { AnonymousSender, RelayConnection, type RelayConnectionOptions } from '../transport';
-import { Vault, messages, messaging, profile, type Unlock, type VaultOptions } from '../vault';
+import { Vault, groups, messages, messaging, profile, type Unlock, type VaultOptions } from '../vault';
 import { readSettings, writeSettings } from './settings';
 import { storageUsage } from './storage-usage';
 
@@ -118,7 +118,10 @@ export class Client {
       vault.attachments.sweep();
       const client = new Client(vault, options);
       const cutoff = client.now() - RECEIVED_ID_RETENTION_MS;
-      await vault.write((tx) => messaging.pruneReceivedEnvelopes(tx, cutoff));
+      await vault.write((tx) => {
+        messaging.pruneReceivedEnvelopes(tx, cutoff);
+        groups.pruneHeldBack(tx, client.now() - groups.HELD_BACK_MAX_AGE_MS);
+      });
       // Messages that expired while the app was closed go before anything is shown or received.
       await client.reaper.runNow();
       if (client.reaper.lastError) throw client.reaper.lastError;

@@ -179,8 +179,21 @@ export interface PendingGroupMessage {
   receivedAt: number;
 }
 
+/** Held-back rows kept per sender and in all: past these the oldest go, so no one can fill the vault with them. */
+export const HELD_BACK_PER_SENDER = 200;
+export const HELD_BACK_TOTAL = 2000;
+/** Held-back rows older than this are dropped at unlock: the update or key they wait for is not coming. */
+export const HELD_BACK_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+
 export function holdBack(tx: SqlWriter, p: Omit<PendingGroupMessage, 'id'>): void {
   tx.run('INSERT INTO group_pending (sender, device_id, group_id, ciphertext, content, received_at) VALUES (?, ?, ?, ?, ?, ?)', [p.sender, p.deviceId, p.groupId, p.ciphertext, p.content, p.receivedAt]);
+  tx.run('DELETE FROM group_pending WHERE sender = ?1 AND id <= (SELECT id FROM group_pending WHERE sender = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)', [p.sender, HELD_BACK_PER_SENDER]);
+  tx.run('DELETE FROM group_pending WHERE id <= (SELECT id FROM group_pending ORDER BY id DESC LIMIT 1 OFFSET ?)', [HELD_BACK_TOTAL]);
+}
+
+/** Drops held-back rows received before `olderThan`; returns how many. */
+export function pruneHeldBack(tx: SqlWriter, olderThan: number): number {
+  return tx.run('DELETE FROM group_pending WHERE received_at < ?', [olderThan]);
 }
 
 export function heldBack(db: SqlReader, filter: { senders?: readonly string[]; decrypted: boolean }): PendingGroupMessage[] {
