@@ -29,7 +29,7 @@ import { readTrustRoot } from '../main/core/account/trust-root';
 import { Client, type ClientOptions } from '../main/core/client/client';
 import { directConversationId } from '../main/core/messaging/views';
 import { measureAttachmentThroughput } from './pipeline-attachment';
-import { measureGroupSend } from './pipeline-group';
+import { measureGroupSend, ONE_ADDRESS_MANY_DEVICES } from './pipeline-group';
 import { messaging, profile, Vault, writeNewKeyFile } from '../main/core/vault';
 import { EnvelopeType, type Envelope } from '../shared/proto';
 
@@ -215,7 +215,7 @@ async function createProfile(root: string, username: string, relayUrl: string) {
 }
 
 async function startRelay(dataDir: string, maxQueue: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'relay/main.ts'), '--data', dataDir, '--port', '0', '--log-level', 'warn', '--max-queue', String(maxQueue)], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'relay/main.ts'), '--data', dataDir, '--port', '0', '--log-level', 'warn', '--max-queue', String(maxQueue), ...ONE_ADDRESS_MANY_DEVICES], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
