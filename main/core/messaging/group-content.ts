@@ -1,5 +1,6 @@
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ContentSchema, GroupContextSchema, GroupUpdateMessage_Action, type Content, type GroupUpdateMessage } from '../../../shared/proto/gen/hearth/v1/content_pb';
+import { createHash } from 'node:crypto';
+import { ContentSchema, GroupContextSchema, GroupUpdateMessage_Action, GroupUpdateMessageSchema, type Content, type GroupUpdateMessage } from '../../../shared/proto/gen/hearth/v1/content_pb';
 import type { Notice } from '../../../shared/api';
 import { decodeContent } from './content';
 
@@ -85,4 +86,19 @@ export function namedGroup(content: Content): { id: Uint8Array; revision: number
 /** A notice as stored in messages.notice (JSON of the contract's Notice). */
 export function groupNotice(action: GroupActionName, actorId: string | null, name: string, targetIds: ReadonlyArray<string | null>): Notice {
   return { type: 'group', action, actorId, name, targetIds: [...targetIds] };
+}
+
+/**
+ * What decides a tie between two updates at the same revision: SHA-256 of the
+ * update as encoded (the sender sends the same bytes to every member, and
+ * every device encodes a decoded update the same way), lower wins.
+ */
+export function groupUpdateHash(update: GroupUpdateMessage): Uint8Array {
+  return createHash('sha256').update(toBinary(GroupUpdateMessageSchema, update)).digest();
+}
+
+/** The same, for an update we encoded ourselves (encodeGroupUpdate's Content). */
+export function encodedGroupUpdateHash(content: Uint8Array): Uint8Array | null {
+  const decoded = decodeContent(content);
+  return decoded?.body.case === 'groupUpdate' ? groupUpdateHash(decoded.body.value) : null;
 }

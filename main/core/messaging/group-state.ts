@@ -3,7 +3,7 @@ import { MAX_GROUP_MEMBERS, Username, type Notice } from '../../../shared/api';
 import { contacts, conversations, expiry, groups, messages, messaging, type SqlReader, type SqlWriter } from '../vault';
 import { hex } from './content';
 import { MAX_PEER_CLOCK_SKEW_MS, timerFromSeconds } from './disappearing';
-import { actionName, GROUP_ID_BYTES, groupNotice, type GroupActionName, type GroupUpdateMessage } from './group-content';
+import { actionName, GROUP_ID_BYTES, groupNotice, groupUpdateHash, type GroupActionName, type GroupUpdateMessage } from './group-content';
 
 /**
  * Group state on this device, the same rules for what we change and what
@@ -47,7 +47,7 @@ export interface AppliedUpdate {
 
 /**
  * A member's GroupUpdateMessage. Applied only when its revision is higher
- * than the one we hold and its sender is a current member (for a group we do
+ * than the one we hold (or equal, and it wins the tie: see groupUpdateHash) and its sender is a current member (for a group we do
  * not know yet: when it lists both the sender and us; for a group we were
  * removed from or left: when it lists us again, from someone who was a member
  * when we were last in). Any change of members rotates our sender key.
@@ -64,11 +64,26 @@ export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update
   const revision = Number(update.revision);
   const group = groups.byGroupId(tx, update.groupId);
   if (revision - (group?.revision ?? 0) > MAX_REVISION_JUMP) return null;
+  const hash = groupUpdateHash(update);
+  /** The members the update is judged against, kept for a tie at its revision. */
+  let judgedBy: string[] | null = null;
   if (group) {
-    if (revision <= group.revision) return null;
-    // Once out of the group, only an update that takes us back in counts (from someone we last knew as a member).
-    if (!group.isMember && !members.includes(me)) return null;
-    if (!groups.members(tx, group.conversationId).includes(from)) return null;
+    if (revision < group.revision) return null;
+    if (revision === group.revision) {
+      // Two changes at one revision: the lower hash wins on every device, its sender judged
+      // against the members before the revision (the update it competes with may have changed them).
+      const held = groups.tieBreak(tx, group.conversationId);
+      if (!held.updateHash || !held.previousMembers || Buffer.compare(hash, held.updateHash) >= 0) return null;
+      if (!held.previousMembers.includes(from)) return null;
+      if (!held.previousMembers.includes(me) && !members.includes(me)) return null;
+      judgedBy = held.previousMembers;
+    } else {
+      const current = groups.members(tx, group.conversationId);
+      // Once out of the group, only an update that takes us back in counts (from someone we last knew as a member).
+      if (!group.isMember && !members.includes(me)) return null;
+      if (!current.includes(from)) return null;
+      judgedBy = group.isMember ? [me, ...current] : current;
+    }
   } else if (!members.includes(me) || !members.includes(from)) {
     return null;
   }
@@ -93,6 +108,7 @@ export function applyGroupUpdate(tx: SqlWriter, from: string, me: string, update
     const changed = before.some((m) => !others.includes(m)) || others.some((m) => !before.includes(m));
     if (!group.isMember || changed) groups.rotateDistribution(tx, conversationId, newDistributionId(), now);
   }
+  groups.setTieBreak(tx, conversationId, { updateHash: hash, previousMembers: judgedBy });
   const targets = update.targets.filter((t) => Username.safeParse(t).success).map((t) => (t === me ? null : t));
   const at = Math.min(Number(update.timestampMs) || now, now + MAX_PEER_CLOCK_SKEW_MS);
   const noticeUid = recordGroupNotice(tx, conversationId, groupNotice(action, from, name, targets), at, now);

@@ -3,7 +3,7 @@ import { contacts, conversations, groups, outbox, type SqlWriter } from '../vaul
 import { addContact } from './contacts';
 import type { MessagingContext } from './context';
 import { requireConversation } from './conversations';
-import { encodeGroupUpdate, groupNotice, type GroupActionName } from './group-content';
+import { encodedGroupUpdateHash, encodeGroupUpdate, groupNotice, type GroupActionName } from './group-content';
 import { ensureContacts, groupConversationId, newDistributionId, newGroupId, recordGroupNotice } from './group-state';
 import type { Outbox } from './outbox';
 
@@ -68,6 +68,8 @@ async function commitChange(ctx: MessagingContext, sends: Outbox, conversationId
   const update = encodeGroupUpdate({ groupId: group.groupId, revision, name: change.name, members: everyone, expireTimerMs: group.expireTimerMs }, change.action, change.targets, now);
   await ctx.vault.write((tx) => {
     ensureContacts(tx, change.members, now);
+    // Kept for a tie with another member's change at the same revision (group-state.ts).
+    groups.setTieBreak(tx, conversationId, { updateHash: encodedGroupUpdateHash(update), previousMembers: [ctx.self.name, ...groups.members(tx, conversationId)] });
     conversations.setTitle(tx, conversationId, change.name, now);
     groups.setMembers(tx, conversationId, change.members);
     groups.setState(tx, conversationId, { revision, isMember: change.stillMember, now });
@@ -99,6 +101,7 @@ export async function createGroup(ctx: MessagingContext, sends: Outbox, name: st
     ensureContacts(tx, members, now);
     conversations.createGroupConversation(tx, { id: conversationId, groupId, title, memberIds: members, now });
     groups.insertGroup(tx, { conversationId, groupId, revision, distributionId: newDistributionId(), now });
+    groups.setTieBreak(tx, conversationId, { updateHash: encodedGroupUpdateHash(update), previousMembers: null });
     recordGroupNotice(tx, conversationId, groupNotice('created', null, title, members), now, now);
     sendUpdate(tx, conversationId, update, members, now);
   });

@@ -99,7 +99,7 @@ describe('group updates', () => {
       expect(whileOut).toMatchObject({ isMember: false, revision: 2 });
       // Not from a stranger, not at an old revision.
       expect(await apply(vault, 'zed', update(id, 3, ['olga', 'pete', 'zed', ME], 'added'))).toBeNull();
-      expect(await apply(vault, 'pete', update(id, 2, ['olga', 'pete', ME], 'added'))).toBeNull();
+      expect(await apply(vault, 'pete', update(id, 1, ['olga', 'pete', ME], 'added'))).toBeNull();
       expect(state(vault, id)).toMatchObject({ isMember: false });
       expect(await apply(vault, 'pete', update(id, 4, ['olga', 'pete', ME], 'added'))).not.toBeNull();
       const back = state(vault, id);
@@ -107,6 +107,36 @@ describe('group updates', () => {
       expect(back?.distributionId).not.toBe(whileOut?.distributionId);
       expect(vault.read((db) => routeGroupContent(db, 'olga', id, 4))).toEqual({ conversationId: groupConversationId(id) });
     });
+  });
+
+  it('two changes at the same revision end the same on every device, whichever arrives first', async () => {
+    const { vault: other } = await keyfileVault(quiet);
+    try {
+      await withVault(async (vault) => {
+        const winners = new Set<string>();
+        for (let i = 0; i < 64 && winners.size < 2; i++) {
+          const id = newGroupId();
+          // Olga removes Pete while Pete renames the group: both at revision 2.
+          const removal = update(id, 2, ['olga', ME], 'removed');
+          const rename = update(id, 2, ['olga', ME, 'pete'], 'renamed', 'Renamed');
+          for (const v of [vault, other]) await v.write((tx) => applyGroupUpdate(tx, 'olga', ME, update(id, 1, ['olga', ME, 'pete']), NOW));
+          await apply(vault, 'olga', removal);
+          await apply(vault, 'pete', rename);
+          await apply(other, 'pete', rename);
+          await apply(other, 'olga', removal);
+          const here = state(vault, id);
+          const there = state(other, id);
+          expect({ ...here, distributionId: null }).toEqual({ ...there, distributionId: null });
+          expect(here).toMatchObject({ revision: 2, isMember: true });
+          winners.add(here?.name === 'Renamed' ? 'rename' : 'removal');
+          expect(here?.members).toEqual(here?.name === 'Renamed' ? ['olga', 'pete'] : ['olga']);
+        }
+        // Each of the two has won at least once (the winner depends on the bytes, here on the group id).
+        expect(winners).toEqual(new Set(['rename', 'removal']));
+      });
+    } finally {
+      await other.lock();
+    }
   });
 
   it('places group messages from members, drops those from non-members, holds those naming a newer revision', async () => {

@@ -49,6 +49,27 @@ export function setState(tx: SqlWriter, conversationId: string, s: { revision: n
   tx.run('UPDATE groups SET revision = ?, is_member = ?, updated_at = ? WHERE conversation_id = ?', [s.revision, s.isMember ? 1 : 0, s.now, conversationId]);
 }
 
+/** What decides a tie between two updates at the group's revision (schema 009); nulls before it. */
+export interface TieBreak {
+  /** SHA-256 of the update applied at the current revision. */
+  updateHash: Uint8Array | null;
+  /** Members before that update (us included if we were one). */
+  previousMembers: string[] | null;
+}
+
+export function tieBreak(db: SqlReader, conversationId: string): TieBreak {
+  const row = db.get('SELECT update_hash, previous_members FROM groups WHERE conversation_id = ?', [conversationId]);
+  const members = typeof row?.previous_members === 'string' ? (JSON.parse(row.previous_members) as unknown) : null;
+  return {
+    updateHash: row ? blobOrNull(row, 'update_hash') : null,
+    previousMembers: Array.isArray(members) && members.every((m) => typeof m === 'string') ? (members as string[]) : null,
+  };
+}
+
+export function setTieBreak(tx: SqlWriter, conversationId: string, t: TieBreak): void {
+  tx.run('UPDATE groups SET update_hash = ?, previous_members = ? WHERE conversation_id = ?', [t.updateHash, t.previousMembers === null ? null : JSON.stringify(t.previousMembers), conversationId]);
+}
+
 /** Our sending chain for the group starts over: nobody holds the new one yet. */
 export function rotateDistribution(tx: SqlWriter, conversationId: string, distributionId: string, now: number): void {
   tx.run('UPDATE groups SET distribution_id = ?, updated_at = ? WHERE conversation_id = ?', [distributionId, now, conversationId]);
