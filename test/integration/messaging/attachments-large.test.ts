@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CLI_NODE_FLAGS } from '../../../bin/cli-node-flags.js';
 import { dm, useRelayAndProfiles } from './harness';
 
 /**
@@ -44,11 +45,11 @@ async function sha256OfFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Runs `hearth ARGS` as its own process; `peakFile` receives its peak RSS in bytes. */
+/** Runs `hearth ARGS` as its own process, with the node flags bin/hearth.js gives it; `peakFile` receives its peak RSS in bytes. */
 function hearth(args: string[], peakFile?: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const preload = peakFile ? ['--import', path.join(import.meta.dirname, 'fixtures/report-peak-memory.ts')] : [];
-    const child = spawn(process.execPath, ['--import', 'tsx', ...preload, path.join(ROOT, 'main/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, [...CLI_NODE_FLAGS, '--import', 'tsx', ...preload, path.join(ROOT, 'main/cli/main.ts'), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...(peakFile && { HEARTH_TEST_PEAK_FILE: peakFile }) },
       stdio: ['ignore', 'pipe', 'pipe'],
