@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Vault, contacts, conversations, messages, outbox, profile, protocol, search } from '../../../main/core/vault';
+import { Vault, contacts, conversations, expiry, messages, outbox, profile, protocol, search } from '../../../main/core/vault';
 import { keyfileVault, message, seedConversation } from './helpers';
 
 describe('typed queries', () => {
@@ -56,7 +56,7 @@ describe('typed queries', () => {
     expect(m).toMatchObject({ status: 'delivered', expiresAt: 1_700_000_061_000, reactions: [{ reactorId: 'alice', emoji: '👍', reactedAt: 10 }] });
     expect(m?.attachments).toEqual([expect.objectContaining({ id: stored.id, contentType: 'application/pdf', fileName: 'Quarterly-Report_2024.pdf', size: 13 })]);
     expect(vault.read((db) => messages.nextExpiry(db))).toBe(1_700_000_061_000);
-    expect(await vault.write((tx) => messages.deleteExpired(tx, 1_700_000_061_000))).toBe(1);
+    expect((await vault.write((tx) => expiry.deleteMessages(tx, [id]))).removed).toHaveLength(1);
     expect(vault.read((db) => messages.getMessageByUid(db, `${c}#1`))).toBeNull();
     await vault.close();
   });
@@ -109,7 +109,8 @@ describe('typed queries', () => {
       { text: ' dans le jardin', match: false },
     ]);
     expect(vault.read((db) => search.searchMessages(db, 'arbre', { conversationId: 'other' }))).toEqual([]);
-    await vault.write((tx) => messages.deleteMessage(tx, `${c}#1`));
+    const row = vault.read((db) => messages.getMessageByUid(db, `${c}#1`));
+    await vault.write((tx) => expiry.deleteMessages(tx, [row?.id ?? -1]));
     expect(find('arbre')).toEqual([]);
     await vault.close();
   });

@@ -227,15 +227,6 @@ export function setReaction(tx: SqlWriter, messageId: number, reactorId: string,
     );
 }
 
-export function deleteMessage(tx: SqlWriter, uid: string): number {
-  return tx.run('DELETE FROM messages WHERE uid = ?', [uid]);
-}
-
-/** Disappearing messages: deletes those whose time is up. */
-export function deleteExpired(tx: SqlWriter, now: number): number {
-  return tx.run('DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?', [now]);
-}
-
 /** When the next message expires, to set a timer. */
 export function nextExpiry(db: SqlReader): number | null {
   return intOrNull(db.get('SELECT min(expires_at) AS t FROM messages WHERE expires_at IS NOT NULL') ?? { t: null }, 't');
