@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
  * its JSON. Each benchmark is a module exporting `run(options)`; its own
  * options (e.g. `--messages N`) are passed through as strings.
  */
-const benchmarks = ['vault', 'relay', 'pipeline', 'pipeline-group', 'ui'] as const;
+const benchmarks = ['vault', 'relay', 'pipeline', 'pipeline-group', 'pipeline-attachment', 'ui'] as const;
 type Benchmark = { run: (options: Record<string, string>) => Promise<object> };
 
 async function load(name: string): Promise<Benchmark> {
