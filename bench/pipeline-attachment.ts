@@ -7,6 +7,7 @@ import type { Message } from '../shared/api';
 import { Client, type ClientOptions } from '../main/core/client/client';
 import { directConversationId } from '../main/core/messaging/views';
 import { writeNewKeyFile } from '../main/core/vault';
+import { startRelayProcess } from './relay-process';
 
 /**
  * attachment_mb_per_s: a 10 MB file from the sender's pick (Client.sendFile:
@@ -76,7 +77,7 @@ export async function measureAttachmentThroughput(relayUrl: string, root: string
 
 export async function run(options: Record<string, string>): Promise<object> {
   const root = await mkdtemp(path.join(tmpdir(), 'hearth-bench-attachment-'));
-  const relay = await startRelay(path.join(root, 'relay'));
+  const relay = await startRelayProcess(path.join(root, 'relay'));
   try {
     return { ...(await measureAttachmentThroughput(relay.url, root, { megabytes: Number(options.mb ?? 10), runs: Number(options.runs ?? 5) })), targets: { attachment_mb_per_s: 50 } };
   } finally {
@@ -155,24 +156,3 @@ async function createClient(root: string, username: string, relayUrl: string): P
   return { dir, keyfile, client };
 }
 
-async function startRelay(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'relay/main.ts'), '--data', dataDir, '--port', '0', '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (ws:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited (${code})`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, type ClientOptions } from '../main/core/client/client';
 import { writeNewKeyFile } from '../main/core/vault';
+import { startRelayProcess } from './relay-process';
 
 /**
  * group_send_ms: one message to a group of `members` (50: the sender and 49
@@ -15,7 +15,6 @@ import { writeNewKeyFile } from '../main/core/vault';
  * waits for the delivery receipts to settle. Used by bench/pipeline.ts; runs
  * alone as `npm run bench -- pipeline-group --out FILE [--members N] [--samples N]`.
  */
-const ROOT = path.resolve(import.meta.dirname, '..');
 const clientOptions: ClientOptions = { connection: { initialBackoffMs: 50, maxBackoffMs: 500 } };
 
 /**
@@ -90,7 +89,7 @@ export async function measureGroupSend(relayUrl: string, root: string, options: 
 
 export async function run(options: Record<string, string>): Promise<object> {
   const root = await mkdtemp(path.join(tmpdir(), 'hearth-bench-group-'));
-  const relay = await startRelay(path.join(root, 'relay'));
+  const relay = await startRelayProcess(path.join(root, 'relay'), ONE_ADDRESS_MANY_DEVICES);
   try {
     const result = await measureGroupSend(relay.url, root, { members: Number(options.members ?? 50), samples: Number(options.samples ?? 40) });
     return { ...result, targets: { group_send_p99_ms: 500 } };
@@ -106,28 +105,6 @@ async function createClient(root: string, username: string, relayUrl: string): P
   const { client } = await Client.create({ dir: path.join(root, username), username, relayUrl, protection: { kind: 'keyfile', path: keyfile } }, clientOptions);
   client.start();
   return client;
-}
-
-async function startRelay(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'relay/main.ts'), '--data', dataDir, '--port', '0', '--log-level', 'warn', ...ONE_ADDRESS_MANY_DEVICES], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (ws:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited (${code})`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {

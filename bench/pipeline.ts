@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,7 @@ import { measureAttachmentThroughput } from './pipeline-attachment';
 import { measureGroupSend, ONE_ADDRESS_MANY_DEVICES } from './pipeline-group';
 import { messaging, profile, Vault, writeNewKeyFile } from '../main/core/vault';
 import { EnvelopeType, type Envelope } from '../shared/proto';
+import { startRelayProcess } from './relay-process';
 
 /**
  * `npm run bench -- pipeline --out FILE [--messages N]`: the receive
@@ -53,7 +54,7 @@ export async function run(options: Record<string, string>): Promise<object> {
   const messages = Number(options.messages ?? 10_000);
   const latencySamples = Number(options['latency-samples'] ?? 300);
   const root = await mkdtemp(path.join(tmpdir(), 'hearth-bench-pipeline-'));
-  const relay = await startRelay(path.join(root, 'relay'), messages + 1000);
+  const relay = await startRelayProcess(path.join(root, 'relay'), ['--max-queue', String(messages + 1000), ...ONE_ADDRESS_MANY_DEVICES]);
   try {
     const sender = await createProfile(root, 'sender', relay.url);
     const receiver = await createProfile(root, 'receiver', relay.url);
@@ -212,31 +213,6 @@ async function createProfile(root: string, username: string, relayUrl: string) {
   const { client } = await Client.create({ dir, username, relayUrl, protection: { kind: 'keyfile', path: keyfile } }, clientOptions);
   client.start();
   return { dir, keyfile, client };
-}
-
-async function startRelay(dataDir: string, maxQueue: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'relay/main.ts'), '--data', dataDir, '--port', '0', '--log-level', 'warn', '--max-queue', String(maxQueue), ...ONE_ADDRESS_MANY_DEVICES], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (ws:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited (${code})`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /**
