@@ -5,19 +5,26 @@ import { Dialog } from './Dialog';
 import { Icon } from '../Icon';
 import './Form.css';
 
+/** One of a ConfirmDialog's actions: its button label and what it does. */
+export interface ConfirmAction {
+  readonly label: string;
+  readonly run: () => Promise<void>;
+}
+
 /**
  * "Are you sure?" for an action that cannot be undone: the question, what
- * happens, Cancel (focused first, the safe choice) and the action. The
- * dialog stays open with the error if the action fails.
+ * happens, Cancel (focused first, the safe choice) and the action (or a
+ * choice of actions, e.g. delete for me / for everyone). The dialog stays
+ * open with the error if the action fails.
  */
-export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose }: { title: string; body: string; confirmLabel: string; onConfirm: () => Promise<void>; onClose: () => void }): ReactElement {
+export function ConfirmDialog({ title, body, actions, onClose }: { title: string; body: string; actions: readonly ConfirmAction[]; onClose: () => void }): ReactElement {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
+  const confirm = async (action: ConfirmAction) => {
     setBusy(true);
     setError(null);
     try {
-      await onConfirm();
+      await action.run();
       onClose();
     } catch (failure) {
       setError(HearthError.from(failure).message);
@@ -36,13 +43,15 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose }:
             {error}
           </p>
         ) : null}
-        <div className="form-actions">
+        <div className={actions.length > 1 ? 'form-actions form-actions--wrap' : 'form-actions'}>
           <button type="button" className="button button--secondary" data-autofocus onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="button" className="button button--danger" disabled={busy} onClick={() => void confirm()}>
-            {confirmLabel}
-          </button>
+          {actions.map((action) => (
+            <button key={action.label} type="button" className="button button--danger" disabled={busy} onClick={() => void confirm(action)}>
+              {action.label}
+            </button>
+          ))}
         </div>
       </div>
     </Dialog>

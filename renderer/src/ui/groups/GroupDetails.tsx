@@ -143,8 +143,7 @@ export function GroupDetails({ messenger, conversation, onClose }: { messenger: 
         <ConfirmDialog
           title={t('group.removeConfirm.title', { name: messenger.nameOf(pending.memberId) })}
           body={t('group.removeConfirm.body', { name: messenger.nameOf(pending.memberId) })}
-          confirmLabel={t('group.removeConfirm.action')}
-          onConfirm={async () => void (await messenger.changeConversation(client.call('groups.removeMember', { conversationId: id, memberId: pending.memberId })))}
+          actions={[{ label: t('group.removeConfirm.action'), run: async () => void (await messenger.changeConversation(client.call('groups.removeMember', { conversationId: id, memberId: pending.memberId }))) }]}
           onClose={() => setPending(null)}
         />
       ) : null}
@@ -152,8 +151,7 @@ export function GroupDetails({ messenger, conversation, onClose }: { messenger: 
         <ConfirmDialog
           title={t('group.leaveConfirm.title', { name: conversation.title })}
           body={t('group.leaveConfirm.body')}
-          confirmLabel={t('group.leave')}
-          onConfirm={async () => void (await messenger.changeConversation(client.call('groups.leave', { conversationId: id })))}
+          actions={[{ label: t('group.leave'), run: async () => void (await messenger.changeConversation(client.call('groups.leave', { conversationId: id }))) }]}
           onClose={() => setPending(null)}
         />
       ) : null}
