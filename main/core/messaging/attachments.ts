@@ -97,7 +97,7 @@ export class Attachments {
    * durable commit; the uploads follow in the background, and the message
    * goes into the outbox once every file is on the relay.
    */
-  async send(conversationId: string, body: string, draftIds: readonly string[], replyTo?: string): Promise<Message> {
+  async send(conversationId: string, body: string, draftIds: readonly string[], replyTo?: string, uploaded: ReadonlyMap<string, Upload> = new Map()): Promise<Message> {
     const conversation = requireConversation(this.ctx, conversationId);
     const quoted = replyTo === undefined ? null : requireMessage(this.ctx, replyTo);
     if (quoted && (quoted.conversationId !== conversationId || quoted.kind !== 'text' || quoted.deleted)) throw new HearthError('invalid-arguments', 'A reply must quote a message of the same conversation.');
@@ -127,6 +127,8 @@ export class Attachments {
             durationMs: d.meta.durationMs ?? null,
             voiceNote: d.meta.voiceNote ?? false,
           });
+          const upload = uploaded.get(d.id);
+          if (upload) attachmentRows.markUploaded(tx, d.id, upload.blobId, upload.key, upload.digest, upload.fetchToken);
         }
         messageId = messages.insertMessage(tx, {
           uid,
@@ -153,31 +155,66 @@ export class Attachments {
     if (expiresAt !== null) this.ctx.expiry.rearm();
     this.ctx.events.emit('messages.onDidAdd', { message });
     if (this.ctx.events.wanted) this.ctx.events.emit('conversations.onDidUpdate', { conversation: requireConversation(this.ctx, conversationId) });
-    this.enqueue({ kind: 'upload', messageId });
+    if (sealed.every((d) => uploaded.has(d.id))) await this.enqueueMessage(messageId, []).catch(() => this.enqueue({ kind: 'upload', messageId }));
+    else this.enqueue({ kind: 'upload', messageId });
     return message;
   }
 
-  /** Sends a file from disk (the CLI, the benchmark): streamed into a draft, then sent like any other. */
+  /**
+   * Sends a file from disk (the CLI, the benchmark): streamed into a draft,
+   * then sent like any other. When online, the same pass over the file also
+   * encrypts and uploads it (one read feeding both), so the message is ready
+   * for the outbox as soon as it is committed; if that upload fails, the
+   * rest of the file goes into the draft and the usual upload job sends it.
+   */
   async sendFile(conversationId: string, file: string, options: { caption?: string; contentType?: string } = {}): Promise<Message> {
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new HearthError('not-found', 'No such file.');
     if (info.size === 0) throw new HearthError('invalid-arguments', 'The file is empty.');
+    const conversation = requireConversation(this.ctx, conversationId);
+    requireSendable(conversation);
+    const members = uploadRecipients(conversation);
     const draftId = this.createDraft({ fileName: path.basename(file).slice(0, 255) || 'file', contentType: options.contentType ?? contentTypeOf(file), size: info.size });
-    // One buffer, refilled: the draft copies what it takes, and fresh buffers per read are garbage to collect.
+    const uploaded = new Map<string, Upload>();
+    // One buffer, refilled: the draft and the cipher copy what they take, and fresh buffers per read are garbage to collect.
     const buffer = Buffer.allocUnsafe(512 * 1024);
+    const append = (piece: Buffer) => this.appendDraft(draftId, piece);
+    let position = 0;
+    let readError: unknown = null;
+    /** The file from where the last pass stopped, each piece sealed into the draft before it goes on. */
+    async function* pieces(handle: FileHandle): AsyncGenerator<Buffer> {
+      try {
+        for (let read = (await handle.read(buffer, 0, buffer.length, position)).bytesRead; read > 0; read = (await handle.read(buffer, 0, buffer.length, position)).bytesRead) {
+          const piece = buffer.subarray(0, read);
+          append(piece);
+          position += read;
+          yield piece;
+        }
+      } catch (error) {
+        readError = error;
+        throw error;
+      }
+    }
     let handle: FileHandle | null = null;
     try {
       handle = await open(file, 'r');
-      for (let read = (await handle.read(buffer, 0, buffer.length)).bytesRead; read > 0; read = (await handle.read(buffer, 0, buffer.length)).bytesRead) {
-        this.appendDraft(draftId, buffer.subarray(0, read));
+      if (members && this.ctx.connection.isOnline) {
+        try {
+          uploaded.set(draftId, await this.uploadStream(counted(pieces(handle), garbageCollectorEvery(GARBAGE_EVERY_BYTES)), info.size, members));
+        } catch {
+          // The file itself failed: reported below. The network or the relay: the upload job tries again.
+          if (readError) throw readError;
+        }
       }
+      // Whatever the upload did not take (all of it when offline) still goes into the draft.
+      for await (const piece of pieces(handle)) void piece;
     } catch (error) {
       this.discardDraft(draftId);
       throw error instanceof HearthError ? error : new HearthError('unavailable', 'The file could not be read.');
     } finally {
       await handle?.close();
     }
-    return this.send(conversationId, options.caption ?? '', [draftId]);
+    return this.send(conversationId, options.caption ?? '', [draftId], undefined, uploaded);
   }
 
   // ------------------------------------------------------------ reading
@@ -301,9 +338,8 @@ export class Attachments {
     if (!first || first.direction !== 'outgoing') return;
     const stored = requireMessage(this.ctx, first.messageUid);
     if (stored.status !== 'pending') return;
-    const conversation = requireConversation(this.ctx, stored.conversationId);
-    const members = conversation.type === 'direct' ? (conversation.contactId ? [conversation.contactId] : []) : (conversation.memberIds ?? []);
-    if (members.length === 0 || conversation.isMember === false) return;
+    const members = uploadRecipients(requireConversation(this.ctx, stored.conversationId));
+    if (!members) return;
     const uploaded: Uploaded[] = [];
     for (const row of rows) {
       if (row.state !== 'uploading') continue;
@@ -324,21 +360,25 @@ export class Attachments {
     await this.enqueueMessage(messageId, uploaded);
   }
 
-  private async uploadOne(row: attachmentRows.AttachmentRow, members: readonly string[]): Promise<Omit<Uploaded, 'id'>> {
+  private async uploadOne(row: attachmentRows.AttachmentRow, members: readonly string[]): Promise<Upload> {
     const { connection } = this.ctx;
     while (!connection.isOnline) {
       if (this.closed) throw new HearthError('unavailable', 'Stopped.');
       await connection.whenOnline(60_000).catch(() => undefined);
     }
-    const size = encryptedSize(row.size);
+    return this.uploadStream(counted(this.ctx.vault.attachments.chunks(row.id), this.progress(row)), row.size, members);
+  }
+
+  /** Reserves a blob on the relay, then encrypts `plainSize` bytes of plaintext from `source` into it. */
+  private async uploadStream(source: AsyncIterable<Uint8Array>, plainSize: number, members: readonly string[]): Promise<Upload> {
+    const size = encryptedSize(plainSize);
     // The relay hears how many devices will confirm, never which: they download with the token in the pointer.
     const fetchCount = Math.min(MAX_FETCH_COUNT, Math.max(1, await this.recipientDeviceCount(members)));
     const fetchToken = randomBytes(FETCH_TOKEN_BYTES);
     const fetchTokenHash = createHash('sha256').update(fetchToken).digest();
-    const created = await connection.request('createAttachment', { size: BigInt(size), fetchCount, fetchTokenHash });
+    const created = await this.ctx.connection.request('createAttachment', { size: BigInt(size), fetchCount, fetchTokenHash });
     const key = newRemoteKey();
-    const progress = this.progress(row);
-    const encrypted = encryptAttachment(counted(this.ctx.vault.attachments.chunks(row.id), progress), key, row.size);
+    const encrypted = encryptAttachment(source, key, plainSize);
     await uploadBlob(this.options.relayUrl(), this.options.credentials, created.attachmentId, size, encrypted.stream, this.abort.signal);
     return { blobId: created.attachmentId, key, digest: encrypted.digest(), fetchToken };
   }
@@ -492,12 +532,22 @@ function failureReason(error: unknown, what: 'upload' | 'download'): string {
   return networkMessage(error, what);
 }
 
-interface Uploaded {
-  readonly id: string;
+/** A file on the relay: where, and what the recipients need to fetch and check it. */
+interface Upload {
   readonly blobId: string;
   readonly key: Buffer;
   readonly digest: Buffer;
   readonly fetchToken: Buffer;
+}
+
+interface Uploaded extends Upload {
+  readonly id: string;
+}
+
+/** Who an upload is for (their devices confirm the download), or null when the conversation has nobody to send to. */
+function uploadRecipients(conversation: ReturnType<typeof requireConversation>): readonly string[] | null {
+  const members = conversation.type === 'direct' ? (conversation.contactId ? [conversation.contactId] : []) : (conversation.memberIds ?? []);
+  return members.length === 0 || conversation.isMember === false ? null : members;
 }
 
 /**

@@ -238,6 +238,43 @@ describe('attachments', () => {
     expect(readAll(jo, got.id).equals(file)).toBe(true);
   });
 
+  it('sendFile uploads in the same pass that seals the file when online, and leaves it to the upload job when offline', async () => {
+    const kit = await fixture.profile('attkit');
+    const lou = await fixture.profile('attlou');
+    await kit.client.addContact('attlou');
+    await kit.client.connection.whenOnline();
+    const online = randomBytes(700_000);
+    const onlineFile = path.join(fixture.dir, 'online.bin');
+    await writeFile(onlineFile, online);
+    // Already on the relay when sendFile returns: the message goes straight to the outbox.
+    const first = await kit.client.sendFile(dm('attlou'), onlineFile);
+    expect(firstAttachment(first)).toMatchObject({ state: 'ready', size: online.length });
+    expect(readAll(kit, firstAttachment(first).id).equals(online)).toBe(true);
+    await kit.client.waitUntilSent(first.id);
+
+    await fixture.relay.stop();
+    const offline = randomBytes(300_000);
+    const offlineFile = path.join(fixture.dir, 'offline-send.bin');
+    await writeFile(offlineFile, offline);
+    const second = await kit.client.sendFile(dm('attlou'), offlineFile, { caption: 'later' });
+    expect(firstAttachment(second).state).toBe('uploading');
+    expect(readAll(kit, firstAttachment(second).id).equals(offline)).toBe(true);
+    await fixture.relay.restart();
+    expect((await kit.client.waitUntilSent(second.id, 30_000)).status).toBe('sent');
+
+    for (const [sent, bytes] of [
+      [first, online],
+      [second, offline],
+    ] as const) {
+      const got = await eventually(() => {
+        const a = firstAttachment(lou.client.getMessage(sent.id));
+        expect(a.state).toBe('ready');
+        return a;
+      }, 30_000);
+      expect(readAll(lou, got.id).equals(bytes)).toBe(true);
+    }
+  });
+
   it('drafts: refuse more than announced, must be complete to send, and are discarded at lock', async () => {
     const ed = await fixture.profile('atted');
     await ed.client.addContact('attada');
