@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { ErrorCode } from '../../shared/proto/gen/hearth/v1/relay_pb';
 import { ATTACHMENT_ID } from '../attachment-blobs';
 import type { RelayContext } from '../context';
@@ -89,10 +88,12 @@ async function upload(relay: RelayContext, id: string, req: IncomingMessage, res
 async function download(relay: RelayContext, record: AttachmentRecord, res: ServerResponse): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': record.size, 'cache-control': 'no-store' });
   try {
-    await pipeline(relay.blobs.read(record.id), res);
+    await relay.blobs.copyTo(record.id, res);
+    res.end();
     relay.metrics.attachmentsServed();
   } catch {
     // The download broke off (or the blob went meanwhile); the recipient may try again.
+    res.destroy();
   }
 }
 
