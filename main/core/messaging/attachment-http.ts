@@ -1,7 +1,5 @@
-import http, { type IncomingMessage } from 'node:http';
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { DeviceCredentials } from '../transport/relay-connection';
 
 /**
@@ -96,7 +94,7 @@ export async function uploadBlob(relayUrl: string, credentials: DeviceCredential
     }
   }
   // An early answer (413, 404) ends the upload: the relay stops reading.
-  const sent = pipeline(Readable.from(source(), { objectMode: false }), req).catch((error: unknown) => error);
+  const sent = writeBody(req, source()).catch((error: unknown) => error);
   let res: IncomingMessage;
   try {
     res = await answered;
@@ -114,6 +112,54 @@ export async function uploadBlob(relayUrl: string, credentials: DeviceCredential
   req.destroy();
   await sent;
   throw error;
+}
+
+/** An upload goes to the socket in batches of about this size. */
+const WRITE_BATCH_BYTES = 256 * 1024;
+
+/**
+ * Writes every piece of `body` to `req`, then ends it. Pieces are corked
+ * into batches, so a batch is one writev (a chunk and its tag travel as one
+ * segment, not two); the next batch is encrypted only while the socket has
+ * room. Anything failing, or `req` closing early, destroys the request.
+ */
+async function writeBody(req: ClientRequest, body: AsyncIterable<Buffer>): Promise<void> {
+  // Failures are reported through the returned promise and the response; a late one must not go unheard.
+  req.on('error', () => undefined);
+  try {
+    let batched = 0;
+    for await (const piece of body) {
+      if (req.destroyed) throw new Error('The upload was cut off.');
+      if (batched === 0) req.cork();
+      req.write(piece);
+      batched += piece.length;
+      if (batched >= WRITE_BATCH_BYTES) {
+        batched = 0;
+        req.uncork();
+        if (req.writableNeedDrain) await settled(req, 'drain');
+      }
+    }
+    if (batched > 0) req.uncork();
+    req.end();
+    if (!req.writableFinished) await settled(req, 'finish');
+    if (!req.writableFinished) throw new Error('The upload was cut off.');
+  } catch (error) {
+    req.destroy(error instanceof Error ? error : undefined);
+    throw error;
+  }
+}
+
+/** Resolves at `event`, or when `req` closes first. */
+function settled(req: ClientRequest, event: 'drain' | 'finish'): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      req.off(event, done);
+      req.off('close', done);
+      resolve();
+    };
+    req.on(event, done);
+    req.on('close', done);
+  });
 }
 
 /** Starts an anonymous download; resolves with the response body (a byte stream of the declared length). */
