@@ -23,9 +23,11 @@ import { messageView } from './views';
 
 /** What a person reads when a download does not match what the message promised. */
 export const TAMPERED_ERROR = 'The file did not match its fingerprint; it may have been tampered with. Try again.';
-/** Progress events at most this often per attachment, or every PROGRESS_STEP of its size. */
+/** Progress events at least this often per attachment, or every PROGRESS_STEP of its size... */
 const PROGRESS_INTERVAL_MS = 250;
 const PROGRESS_STEP = 0.05;
+/** ...but after the first, not more often than this: a fast transfer is not slowed by views nobody can see (20 a second is smooth). */
+const PROGRESS_MIN_INTERVAL_MS = 50;
 /** How much of a transfer goes by between collections of its garbage buffers (garbage.ts). */
 const GARBAGE_EVERY_BYTES = 4 * 1024 * 1024;
 const BLOB_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -505,16 +507,23 @@ export class Attachments {
     this.ctx.events.emit('messages.onDidUpdate', { message: view });
   }
 
-  /** A progress callback for one transfer: emits every PROGRESS_STEP of the size or PROGRESS_INTERVAL_MS, whichever comes first. */
+  /**
+   * A progress callback for one transfer: emits every PROGRESS_STEP of the
+   * size or PROGRESS_INTERVAL_MS, whichever comes first, and at most every
+   * PROGRESS_MIN_INTERVAL_MS after the first (each event reads the message's view).
+   */
   private progress(row: attachmentRows.AttachmentRow): (plainBytes: number) => void {
     let lastAt = this.ctx.now();
     let lastBytes = 0;
+    let first = true;
     const step = Math.max(1, Math.floor(row.size * PROGRESS_STEP));
     const collect = garbageCollectorEvery(GARBAGE_EVERY_BYTES);
     return (bytes) => {
       collect(bytes);
       const now = this.ctx.now();
-      if (bytes - lastBytes < step && now - lastAt < PROGRESS_INTERVAL_MS) return;
+      const stepped = bytes - lastBytes >= step && (first || now - lastAt >= PROGRESS_MIN_INTERVAL_MS);
+      if (!stepped && now - lastAt < PROGRESS_INTERVAL_MS) return;
+      first = false;
       lastAt = now;
       lastBytes = bytes;
       this.emitUpdate(row.messageUid, { attachmentId: row.id, transferred: bytes });
