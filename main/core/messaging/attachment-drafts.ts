@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HearthError, type AttachmentDraft } from '../../../shared/api';
-import type { AttachmentStore, AttachmentWriter } from '../vault';
+import type { AttachmentStore, AttachmentWriter, FinishedAttachment } from '../vault';
+import { wipe } from '../vault/crypto';
 
 /** Drafts open at once (each holds a file and one chunk of memory). */
 const MAX_OPEN_DRAFTS = 32;
@@ -8,6 +9,8 @@ const MAX_OPEN_DRAFTS = 32;
 interface Draft {
   readonly meta: AttachmentDraft;
   readonly writer: AttachmentWriter;
+  /** Set once its end is sealed and flushing early (finishEarly). */
+  finishing: Promise<FinishedAttachment> | null;
 }
 
 /** A finished draft: its file is sealed in the store, not yet recorded in the database. */
@@ -34,7 +37,7 @@ export class AttachmentDrafts {
   create(meta: AttachmentDraft): string {
     if (this.drafts.size >= MAX_OPEN_DRAFTS) throw new HearthError('unavailable', 'Too many files are being attached at once. Send or remove some first.');
     const id = randomBytes(16).toString('hex');
-    this.drafts.set(id, { meta, writer: this.store.createWriter(id) });
+    this.drafts.set(id, { meta, writer: this.store.createWriter(id), finishing: null });
     return id;
   }
 
@@ -54,6 +57,27 @@ export class AttachmentDrafts {
     if (!draft) return;
     this.drafts.delete(id);
     draft.writer.abort();
+    // A flush that completed anyway moved its file into place: that goes too.
+    draft.finishing?.then(
+      (finished) => {
+        wipe(finished.key);
+        this.store.removeFile(finished.id);
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * Every byte of the draft is in: seals its end and flushes it now, on the
+   * thread pool (sendFile, while the upload waits for the relay's answer),
+   * so take() finds it done.
+   */
+  finishEarly(id: string): void {
+    const draft = this.drafts.get(id);
+    if (!draft || draft.finishing || draft.writer.written !== draft.meta.size) return;
+    draft.finishing = draft.writer.finishInBackground();
+    // take() reports a failure.
+    draft.finishing.catch(() => undefined);
   }
 
   /** Checks that every draft exists and is complete, without taking them. */
@@ -65,15 +89,17 @@ export class AttachmentDrafts {
     }
   }
 
-  /** Seals the drafts' last chunks and hands them over; they are no longer drafts. */
-  take(ids: readonly string[]): SealedDraft[] {
+  /** Seals the drafts' last chunks (or waits for finishEarly's) and hands them over; they are no longer drafts. */
+  async take(ids: readonly string[]): Promise<SealedDraft[]> {
     this.check(ids);
-    return ids.map((id) => {
+    const sealed: SealedDraft[] = [];
+    for (const id of ids) {
       const draft = this.require(id);
       this.drafts.delete(id);
-      const sealed = draft.writer.finish();
-      return { id, key: sealed.key, size: sealed.size, sha256: sealed.sha256, meta: draft.meta };
-    });
+      const finished = draft.finishing ? await draft.finishing : draft.writer.finish();
+      sealed.push({ id: finished.id, key: finished.key, size: finished.size, sha256: finished.sha256, meta: draft.meta });
+    }
+    return sealed;
   }
 
   discardAll(): void {

@@ -105,7 +105,7 @@ export class Attachments {
     if (quoted && (quoted.conversationId !== conversationId || quoted.kind !== 'text' || quoted.deleted)) throw new HearthError('invalid-arguments', 'A reply must quote a message of the same conversation.');
     requireSendable(conversation);
     this.drafts.check(draftIds);
-    const sealed = this.drafts.take(draftIds);
+    const sealed = await this.drafts.take(draftIds);
     const uid = hex(newMessageId());
     const now = this.ctx.now();
     // As for text: the clock of a disappearing message starts when it is sent.
@@ -181,6 +181,7 @@ export class Attachments {
     // One buffer, refilled: the draft and the cipher copy what they take, and fresh buffers per read are garbage to collect.
     const buffer = Buffer.allocUnsafe(512 * 1024);
     const append = (piece: Buffer) => this.appendDraft(draftId, piece);
+    const finishDraft = () => this.drafts.finishEarly(draftId);
     let position = 0;
     let readError: unknown = null;
     /** The file from where the last pass stopped, each piece sealed into the draft before it goes on. */
@@ -192,6 +193,8 @@ export class Attachments {
           position += read;
           yield piece;
         }
+        // All of it is sealed: the draft's flush overlaps the rest of the upload.
+        finishDraft();
       } catch (error) {
         readError = error;
         throw error;

@@ -25,6 +25,14 @@ export interface AttachmentMeta {
   createdAt: number;
 }
 
+/** A sealed file in place: its key (for the caller to record, then wipe), plaintext size and SHA-256. */
+export interface FinishedAttachment {
+  id: string;
+  key: Buffer;
+  size: number;
+  sha256: Uint8Array;
+}
+
 export interface AttachmentInfo {
   id: string;
   size: number;
@@ -281,6 +289,8 @@ export class AttachmentWriter {
   private readonly hash = createHash('sha256');
   private readonly out = Buffer.allocUnsafe(WRITE_CHUNKS * (ATTACHMENT_CHUNK_BYTES + SEAL_OVERHEAD));
   private outLength = 0;
+  /** The last chunk is sealed: the file takes no more. */
+  private ended = false;
   private readonly temp: string;
   private fd: number | null;
   private pending = Buffer.allocUnsafe(ATTACHMENT_CHUNK_BYTES);
@@ -317,7 +327,7 @@ export class AttachmentWriter {
   }
 
   append(piece: Uint8Array): void {
-    if (this.fd === null) throw new VaultError('invalid-argument', 'This attachment file is already closed.');
+    if (this.fd === null || this.ended) throw new VaultError('invalid-argument', 'This attachment file is already closed.');
     try {
       this.hash.update(piece);
       this.size += piece.length;
@@ -338,12 +348,47 @@ export class AttachmentWriter {
   }
 
   /** Seals the last chunk, flushes, and moves the file into place; the caller records (then wipes) the key. */
-  finish(): { id: string; key: Buffer; size: number; sha256: Uint8Array } {
-    if (this.fd === null) throw new VaultError('invalid-argument', 'This attachment file is already closed.');
+  finish(): FinishedAttachment {
+    this.sealEnd();
+    return this.complete(true);
+  }
+
+  /**
+   * finish(), with the flush on libuv's thread pool: for a caller that has
+   * something else to wait for meanwhile (sendFile: the relay's answer to
+   * the upload), so the disk's latency overlaps it.
+   */
+  async finishInBackground(): Promise<FinishedAttachment> {
+    const fd = this.sealEnd();
+    try {
+      await new Promise<void>((resolve, reject) => this.io.fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+    } catch (error) {
+      this.abort();
+      throw ioError(error, 'storing an attachment');
+    }
+    return this.complete(false);
+  }
+
+  /** Seals and writes the last chunk; nothing may be appended after it. */
+  private sealEnd(): number {
+    if (this.fd === null || this.ended) throw new VaultError('invalid-argument', 'This attachment file is already closed.');
+    this.ended = true;
     try {
       this.seal(true);
       this.writeOut();
-      this.io.fdatasyncSync(this.fd);
+    } catch (error) {
+      this.abort();
+      throw ioError(error, 'storing an attachment');
+    }
+    return this.fd;
+  }
+
+  /** Closes the sealed file (synced first, unless that is done) and moves it into place, durably. */
+  private complete(sync: boolean): FinishedAttachment {
+    // An abort() while a background flush ran: the file is gone.
+    if (this.fd === null) throw new VaultError('invalid-argument', 'This attachment file is already closed.');
+    try {
+      if (sync) this.io.fdatasyncSync(this.fd);
       this.io.closeSync(this.fd);
       this.fd = null;
       this.io.renameSync(this.temp, this.file);

@@ -13,7 +13,7 @@ export type { KeyProtector } from './protector';
 export { DEFAULT_PASSPHRASE_KDF, PBKDF2_SQLCIPHER4, type PassphraseKdfParams } from './kdf';
 export type { SqlReader, SqlWriter, Row } from './sqlite';
 export type { SqlValue, SqlParams } from './sql-value';
-export type { AttachmentInfo, AttachmentMeta, AttachmentStore, AttachmentWriter } from './attachments';
+export type { AttachmentInfo, AttachmentMeta, AttachmentStore, AttachmentWriter, FinishedAttachment } from './attachments';
 export type { VaultFs } from './file-io';
 export { SCHEMA_VERSION } from './schema';
 export * as profile from './queries/profile';

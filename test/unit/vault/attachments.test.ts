@@ -94,4 +94,37 @@ describe('attachments at rest', () => {
     expect(reopened.attachments.info(kept.id)).toMatchObject({ size: 4, contentType: 'text/plain' });
     await reopened.close();
   });
+
+  it('finishes a file with its flush in the background: the same sealed file, nothing appended after its end, and an abort meanwhile leaves nothing', async () => {
+    const { vault, dir } = await keyfileVault();
+    const data = randomBytes(300_000);
+    const stored = (name: string) => fs.existsSync(path.join(dir, 'attachments', name));
+    const early = vault.attachments.createWriter();
+    early.append(data);
+    const finishing = early.finishInBackground();
+    expect(() => early.append(Buffer.from('late'))).toThrow(/already closed/);
+    const finished = await finishing;
+    expect(finished).toMatchObject({ id: early.id, size: data.length, sha256: createHash('sha256').update(data).digest() });
+    expect(stored(early.id)).toBe(true);
+    expect(stored(`${early.id}.tmp`)).toBe(false);
+    const plain = vault.attachments.createWriter();
+    plain.append(data);
+    const sync = plain.finish();
+    // Both ways give the same format: the same size on disk, readable once recorded.
+    expect(fs.statSync(path.join(dir, 'attachments', early.id)).size).toBe(fs.statSync(path.join(dir, 'attachments', sync.id)).size);
+    await vault.write((tx) =>
+      tx.run('INSERT INTO attachments (id, file_key, size, sha256, content_type, file_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [finished.id, finished.key, finished.size, finished.sha256, 'application/octet-stream', null, 1]),
+    );
+    expect((await collect(vault.attachments.chunks(finished.id))).equals(data)).toBe(true);
+
+    const dropped = vault.attachments.createWriter();
+    dropped.append(data);
+    const flushing = dropped.finishInBackground();
+    dropped.abort();
+    await expect(flushing).rejects.toMatchObject({ name: 'VaultError' });
+    expect(stored(dropped.id)).toBe(false);
+    expect(stored(`${dropped.id}.tmp`)).toBe(false);
+    vault.attachments.removeFile(sync.id);
+    await vault.close();
+  });
 });
