@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildSnippet, termTokens } from '../../../main/core/vault/queries/snippet';
+import { buildSnippet, buildSnippetFromTokens, termTokens } from '../../../main/core/vault/queries/snippet';
 import { queryTerms, toFtsQuery } from '../../../main/core/vault/queries/search';
 
 const terms = (q: string) => queryTerms(q).map(termTokens);
@@ -41,5 +42,18 @@ describe('search snippets', () => {
     expect(toFtsQuery('arbre OR "long time" NEAR(*')).toBe('"arbre" "OR" "long time" "NEAR(*"');
     expect(toFtsQuery('-- " * ')).toBeNull();
     expect(toFtsQuery('wind', { prefixLastWord: true })).toBe('"wind*"');
+  });
+
+  it('builds the same snippet for ASCII text on its fast path as token by token', () => {
+    const word = fc.constantFrom('the', 'The', 'way', 'WAY', 'way2', 'x_the', 'a', 'long', 'time', 'wind', 'winding', '42', 'e', 'café');
+    const separator = fc.constantFrom(' ', ' ', ', ', '\n', '--', "'", '/', '');
+    const text = fc.array(fc.tuple(word, separator), { maxLength: 40 }).map((parts) => parts.map(([w, sep]) => w + sep).join(''));
+    const query = fc.array(fc.oneof(fc.constantFrom('the', 'way', 'a', 'wind', 'time', '42', 'cafe', 'e'), fc.constantFrom('"the way"', '"a a"', '"long time"', '"way the way"', '"x the"')), { minLength: 1, maxLength: 3 }).map((q) => q.join(' '));
+    fc.assert(
+      fc.property(text, query, fc.boolean(), (t, q, prefix) => {
+        expect(buildSnippet(t, terms(q), prefix)).toEqual(buildSnippetFromTokens(t, terms(q), prefix));
+      }),
+      { numRuns: 3000, seed: 11 },
+    );
   });
 });
