@@ -5,6 +5,8 @@ import { Script } from 'node:vm';
 import v8 from 'node:v8';
 import type { Database as SqlJsDatabase, SqlJsStatic, Statement } from 'sql.js';
 import type { SqlParams, SqlValue } from './sql-value';
+import { sqlFunctions } from './sql-functions';
+import { defineTextFunction, type SqlJsModule } from './sqljs-function';
 
 /**
  * sql.js, one fresh WebAssembly instance per unlocked vault. Its own instance
@@ -129,6 +131,8 @@ export class SqlDatabase implements SqlReader {
   static async open(image: Buffer | null): Promise<SqlDatabase> {
     const { sql, memory } = await freshSqlJs();
     const db = new sql.Database(image);
+    const handle = (db as unknown as { db: number }).db;
+    for (const { name, argc, fn } of sqlFunctions) defineTextFunction(sql as unknown as SqlJsModule, memory, handle, name, argc, fn);
     const database = new SqlDatabase(db, memory, image);
     // The file lives in memory and durability is the journal's job: SQLite's own rollback journal
     // only needs to support ROLLBACK, so keep it in memory too, and skip the lock calls.

@@ -1,6 +1,7 @@
-import type { SqlReader, SqlWriter } from '../sqlite';
+import type { Row, SqlReader, SqlWriter } from '../sqlite';
 import { int, text } from './row';
-import { buildSnippet, termTokens, type SnippetPart } from './snippet';
+import { pairToken } from './search-pairs';
+import { buildSnippet, containsTerm, termTokens, type SnippetPart } from './snippet';
 
 /**
  * Full-text search over message bodies and attachment file names, most
@@ -34,18 +35,60 @@ export function queryTerms(input: string): string[] {
 export function toFtsQuery(input: string, options: { prefixLastWord?: boolean } = {}): string | null {
   const terms = queryTerms(input);
   if (terms.length === 0) return null;
-  return terms
-    .map((term, i) => `"${term.replace(/"/g, ' ')}${options.prefixLastWord && i === terms.length - 1 && !term.includes(' ') ? '*' : ''}"`)
-    .join(' ');
+  return terms.map((term, i) => quoted(term, options.prefixLastWord === true && i === terms.length - 1)).join(' ');
+}
+
+/** One term in quotes (a prefix search when asked and it is one word). */
+function quoted(term: string, prefix: boolean): string {
+  return `"${term.replace(/"/g, ' ')}${prefix && !term.includes(' ') ? '*' : ''}"`;
 }
 
 // Newest first by arrival (docid order): FTS4 walks its doclist in docid order (order=DESC) and
 // stops at the limit. Sorting all matches by sent_at instead cost half a second for a common word
 // at 200,000 messages.
-const SEARCH_SQL = `SELECT m.id, m.uid, m.conversation_id, m.sent_at, m.body, m.attachment_names
+const SEARCH_COLUMNS = `SELECT m.id, m.uid, m.conversation_id, m.sent_at, m.body, m.attachment_names
   FROM messages_fts JOIN messages m ON m.id = messages_fts.docid
-  WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR m.conversation_id = ?2) AND (?4 IS NULL OR m.expires_at IS NULL OR m.expires_at > ?4)
-  ORDER BY messages_fts.docid DESC LIMIT ?3`;
+  WHERE messages_fts MATCH ?1 AND (?2 IS NULL OR m.conversation_id = ?2) AND (?4 IS NULL OR m.expires_at IS NULL OR m.expires_at > ?4)`;
+const SEARCH_SQL = `${SEARCH_COLUMNS} ORDER BY messages_fts.docid DESC LIMIT ?3`;
+/** The next candidates, older than the last one checked (a plain docid constraint, which FTS4 takes as a range). */
+const SEARCH_OLDER_SQL = `${SEARCH_COLUMNS} AND messages_fts.docid < ?5 ORDER BY messages_fts.docid DESC LIMIT ?3`;
+
+/**
+ * The person's query as the index is asked it: a phrase holding a common
+ * word followed by another ("the way") asks for the pair tokens of
+ * search_pairs (see search-pairs.ts) instead, with its other words as plain
+ * words. That finds the messages holding each pair and word somewhere, so
+ * those hits are then checked for the whole phrase (`check`), unless the
+ * phrase is one pair, which matches exactly where the phrase does.
+ */
+export interface IndexQuery {
+  match: string;
+  /** The terms every hit must be checked for, as folded tokens; null when the index's answer is exact. */
+  check: string[][] | null;
+}
+
+export function toIndexQuery(input: string, options: { prefixLastWord?: boolean } = {}): IndexQuery | null {
+  const terms = queryTerms(input);
+  if (terms.length === 0) return null;
+  let inexact = false;
+  const parts = terms.map((term, i) => {
+    const tokens = termTokens(term);
+    // A typed word shaped like a pair token could match one (search_pairs is searched for plain words too).
+    if (tokens.some((token) => /^zz\d\d/.test(token))) inexact = true;
+    const pairs: string[] = [];
+    const covered = new Set<number>();
+    for (let k = 0; k + 1 < tokens.length; k++) {
+      const pair = pairToken(tokens[k] as string, tokens[k + 1] as string);
+      if (pair === null) continue;
+      pairs.push(`search_pairs:${pair}`);
+      covered.add(k).add(k + 1);
+    }
+    if (pairs.length === 0) return quoted(term, options.prefixLastWord === true && i === terms.length - 1);
+    if (tokens.length > 2) inexact = true;
+    return [...pairs, ...tokens.filter((_, k) => !covered.has(k)).map((token) => quoted(token, false))].join(' ');
+  });
+  return { match: parts.join(' '), check: inexact ? terms.map(termTokens) : null };
+}
 
 /**
  * When compaction merges the full-text index. Every transaction adds a
@@ -93,15 +136,27 @@ export function optimizeSearchIndex(db: SqlReader & Pick<SqlWriter, 'run'>): voi
 }
 
 /** Statements worth compiling at unlock, so the first search does not pay for it. */
-export const searchStatements = [{ sql: SEARCH_SQL }];
+export const searchStatements = [{ sql: SEARCH_SQL }, { sql: SEARCH_OLDER_SQL }];
 
 /** `now`: leave out messages whose disappearing time is up (the reaper may not have reached them yet). */
 export function searchMessages(db: SqlReader, query: string, options: { conversationId?: string; limit?: number; prefixLastWord?: boolean; now?: number } = {}): SearchHit[] {
-  const fts = toFtsQuery(query, options);
-  if (!fts) return [];
-  const rows = db.all(SEARCH_SQL, [fts, options.conversationId ?? null, options.limit ?? 50, options.now ?? null]);
-  const terms = queryTerms(query).map(termTokens);
+  const indexQuery = toIndexQuery(query, options);
+  if (!indexQuery) return [];
+  const limit = options.limit ?? 50;
   const prefix = options.prefixLastWord ?? false;
+  const params = [indexQuery.match, options.conversationId ?? null, limit, options.now ?? null];
+  let rows = db.all(SEARCH_SQL, params);
+  const check = indexQuery.check;
+  if (check) {
+    const hits: Row[] = [];
+    for (;;) {
+      for (const row of rows) if (hits.length < limit && matchesEveryTerm(row, check, prefix)) hits.push(row);
+      if (hits.length >= limit || rows.length < limit) break;
+      rows = db.all(SEARCH_OLDER_SQL, [...params, int(rows[rows.length - 1] as Row, 'id')]);
+    }
+    rows = hits;
+  }
+  const terms = queryTerms(query).map(termTokens);
   return rows.map((row) => {
     const body = (row.body as string | null) ?? '';
     const names = (row.attachment_names as string | null) ?? '';
@@ -113,5 +168,15 @@ export function searchMessages(db: SqlReader, query: string, options: { conversa
       // From the body; from the attachment names when only they matched.
       snippet: buildSnippet(body, terms, prefix) ?? buildSnippet(names, terms, prefix) ?? [{ text: body, match: false }],
     };
+  });
+}
+
+/** Whether every term occurs in the message's body or in its attachment names (as FTS4 matches: a phrase within one column). */
+function matchesEveryTerm(row: Row, terms: readonly string[][], prefix: boolean): boolean {
+  const body = (row.body as string | null) ?? '';
+  const names = (row.attachment_names as string | null) ?? '';
+  return terms.every((term, i) => {
+    const asPrefix = prefix && i === terms.length - 1 && term.length === 1;
+    return containsTerm(body, term, asPrefix) || containsTerm(names, term, asPrefix);
   });
 }

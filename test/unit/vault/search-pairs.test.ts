@@ -1,0 +1,114 @@
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Vault, expiry, messages, messaging, search, type SqlReader } from '../../../main/core/vault';
+import { searchPairs } from '../../../main/core/vault/queries/search-pairs';
+import { message, newKeyFile, quiet, seedConversation, tempDir, keyfileVault } from './helpers';
+
+/**
+ * Phrases holding a common word are asked of the index as word pairs
+ * (schema 010). Whatever the index is asked, a search must find exactly the
+ * messages FTS4's own phrase matching finds, through inserts, edits,
+ * attachment names and removals, and a removed message's pairs must leave
+ * the index with it.
+ */
+
+/** Every message FTS4's own phrase query matches, newest first: the reference a pair search must equal. */
+const byPhraseQuery = (db: SqlReader, query: string): number[] =>
+  db.all('SELECT docid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY docid DESC', [search.toFtsQuery(query)]).map((row) => Number(row.docid));
+
+const bySearch = (db: SqlReader, query: string, limit: number): number[] => search.searchMessages(db, query, { limit }).map((hit) => hit.messageId);
+
+const pairCount = (db: SqlReader, token: string): number => Number(db.get(`SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?`, [`search_pairs:${token}`])?.n);
+
+/** FTS4 rebuilds each message's entries from the messages_search view and compares: a pair added but not removed fails it. */
+const integrityCheck = (vault: Vault) => vault.write((tx) => tx.run(`INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')`));
+
+const WORDS = ['the', 'The', 'THE', 'way', 'Way', 'of', 'to', 'be', 'or', 'not', 'a', 'it', 'long', 'time', 'café', 'cafe', 'Élan', 'zz22way', 'x_the', 'way2'];
+const SEPARATORS = [' ', ' ', ' ', ', ', '-', "'", '\n', '. '];
+
+describe('search by word pairs', () => {
+  it('turns a phrase with a common word into pair tokens, exact for one pair and checked otherwise', () => {
+    expect(search.toIndexQuery('"the way"')).toEqual({ match: 'search_pairs:zz22way', check: null });
+    expect(search.toIndexQuery('"long time" water')).toEqual({ match: '"long time" "water"', check: null });
+    const longer = search.toIndexQuery('"out of the way" home');
+    expect(longer?.match).toBe('search_pairs:zz17the search_pairs:zz22way "out" "home"');
+    expect(longer?.check).toEqual([['out', 'of', 'the', 'way'], ['home']]);
+    // Typed text cannot reach FTS syntax through the pairs either: tokens are letters and digits.
+    expect(search.toIndexQuery('"the NEAR(*) OR"')?.match).toBe('search_pairs:zz22near "or"');
+    // A typed word shaped like a pair token could match one, so such hits are checked.
+    expect(search.toIndexQuery('zz22way')?.check).toEqual([['zz22way']]);
+    expect(searchPairs('Go THE, way: x_the way2', "l'Été of Zürich.pdf")).toBe('zz22way zz22way2 zz17zurich');
+    expect(searchPairs('plain words here only', null)).toBeNull();
+  });
+
+  it('finds what a plain phrase query finds, through edits, attachment names and removals', async () => {
+    const { vault } = await keyfileVault(quiet);
+    const c = await seedConversation(vault);
+    const text = fc.array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...SEPARATORS)), { minLength: 1, maxLength: 12 }).map((parts) => parts.map(([w, s]) => w + s).join(''));
+    const bodies = fc.sample(text, { numRuns: 400, seed: 7 });
+    const ids = await vault.write((tx) => bodies.map((body, n) => messages.insertMessage(tx, message(c, n, body))));
+    const names = fc.sample(text, { numRuns: 60, seed: 8 });
+    const edits = fc.sample(text, { numRuns: 60, seed: 9 });
+    await vault.write((tx) => {
+      // Through the same triggers as linked attachments and edits.
+      names.forEach((name, i) => tx.run('UPDATE messages SET attachment_names = ? WHERE id = ?', [`${name}.jpg`, ids[i * 5] as number]));
+      edits.forEach((body, i) => tx.run('UPDATE messages SET body = ? WHERE id = ?', [body, ids[i * 3 + 1] as number]));
+      tx.run('UPDATE messages SET body = NULL, attachment_names = NULL WHERE id = ?', [ids[10] as number]);
+    });
+    await vault.write((tx) => expiry.deleteMessages(tx, ids.filter((_, i) => i % 7 === 2)));
+    await integrityCheck(vault);
+
+    const phrase = fc.array(fc.constantFrom('the', 'way', 'of', 'to', 'be', 'or', 'not', 'a', 'long', 'time', 'cafe', 'elan', 'zz22way', 'way2'), { minLength: 2, maxLength: 4 }).map((w) => `"${w.join(' ')}"`);
+    const queries = [...fc.sample(phrase, { numRuns: 150, seed: 10 }), '"the way" long', '"to be or not to be"', '"the way" "of the"'];
+    let nonEmpty = 0;
+    vault.read((db) => {
+      for (const q of queries) {
+        const expected = byPhraseQuery(db, q);
+        if (expected.length > 0) nonEmpty++;
+        expect(bySearch(db, q, 10_000), q).toEqual(expected);
+        // A small limit makes a checked search fetch more candidates than one batch.
+        expect(bySearch(db, q, 3), q).toEqual(expected.slice(0, 3));
+      }
+    });
+    expect(nonEmpty).toBeGreaterThan(50);
+    await vault.close();
+  });
+
+  it('removes a message’s pairs from the index with it', async () => {
+    const { vault } = await keyfileVault(quiet);
+    const c = await seedConversation(vault);
+    const id = await vault.write((tx) => messages.insertMessage(tx, message(c, 1, 'Meet me by the Ocelotpangolin at six')));
+    await vault.write((tx) => void messages.insertMessage(tx, message(c, 2, 'nothing in common')));
+    expect(vault.read((db) => pairCount(db, 'zz22ocelotpangolin'))).toBe(1);
+    expect(vault.read((db) => bySearch(db, '"the ocelotpangolin"', 50))).toEqual([id]);
+    await vault.write((tx) => void messaging.editMessage(tx, id, 'Meet me by the Ocelotpangolin at six', 'Meet me at the gate', 1, 2));
+    expect(vault.read((db) => pairCount(db, 'zz22ocelotpangolin'))).toBe(0);
+    expect(vault.read((db) => bySearch(db, '"the gate"', 50))).toEqual([id]);
+    await vault.write((tx) => expiry.deleteMessages(tx, [id]));
+    expect(vault.read((db) => pairCount(db, 'zz22gate'))).toBe(0);
+    await integrityCheck(vault);
+    await vault.close();
+  });
+
+  it('indexes the pairs of the messages a vault held before schema 10', async () => {
+    const dir = path.join(tempDir(), 'profile');
+    const unlock = { kind: 'keyfile', path: newKeyFile() } as const;
+    const { vault: old } = await Vault.create(dir, unlock, { ...quiet, schemaVersion: 9 });
+    const c = await seedConversation(old);
+    await old.write((tx) => {
+      for (let n = 1; n <= 40; n++) messages.insertMessage(tx, message(c, n, n % 4 === 0 ? `on the way number ${n}` : `plain ${n} of them`));
+    });
+    const expected = old.read((db) => byPhraseQuery(db, '"the way"'));
+    expect(expected).toHaveLength(10);
+    await old.close();
+
+    const current = await Vault.open(dir, unlock, quiet);
+    expect(current.read((db) => pairCount(db, 'zz22way'))).toBe(10);
+    expect(current.read((db) => bySearch(db, '"the way"', 50))).toEqual(expected);
+    expect(current.read((db) => bySearch(db, '"plain 8 of them"', 50))).toEqual([]);
+    expect(current.read((db) => bySearch(db, '"9 of them"', 50))).toHaveLength(1);
+    await integrityCheck(current);
+    await current.close();
+  });
+});
