@@ -178,17 +178,27 @@ export class Attachments {
     const members = uploadRecipients(conversation);
     const draftId = this.createDraft({ fileName: path.basename(file).slice(0, 255) || 'file', contentType: options.contentType ?? contentTypeOf(file), size: info.size });
     const uploaded = new Map<string, Upload>();
-    // One buffer, refilled: the draft and the cipher copy what they take, and fresh buffers per read are garbage to collect.
-    const buffer = Buffer.allocUnsafe(512 * 1024);
     const append = (piece: Buffer) => this.appendDraft(draftId, piece);
     const finishDraft = () => this.drafts.finishEarly(draftId);
+    /** Bytes sealed into the draft so far: where a later pass goes on. */
     let position = 0;
     let readError: unknown = null;
-    /** The file from where the last pass stopped, each piece sealed into the draft before it goes on. */
+    /**
+     * The file from where the last pass stopped, each piece sealed into the
+     * draft before it goes on. Two buffers, refilled in turn: the next piece
+     * is read (on the thread pool) while this one is sealed and encrypted;
+     * the draft and the cipher copy what they take.
+     */
     async function* pieces(handle: FileHandle): AsyncGenerator<Buffer> {
+      let filling = Buffer.allocUnsafe(512 * 1024);
+      let spare = Buffer.allocUnsafe(512 * 1024);
+      let reading = handle.read(filling, 0, filling.length, position);
       try {
-        for (let read = (await handle.read(buffer, 0, buffer.length, position)).bytesRead; read > 0; read = (await handle.read(buffer, 0, buffer.length, position)).bytesRead) {
-          const piece = buffer.subarray(0, read);
+        for (let read = (await reading).bytesRead; read > 0; read = (await reading).bytesRead) {
+          const piece = filling.subarray(0, read);
+          // The next read goes into the other buffer: the consumer is done with it, having asked for this piece.
+          [filling, spare] = [spare, filling];
+          reading = handle.read(filling, 0, filling.length, position + read);
           append(piece);
           position += read;
           yield piece;
@@ -198,6 +208,9 @@ export class Attachments {
       } catch (error) {
         readError = error;
         throw error;
+      } finally {
+        // A pass given up early (the upload failed) leaves a read in flight into its own buffer; the next pass starts again at `position`.
+        reading.catch(() => undefined);
       }
     }
     let handle: FileHandle | null = null;
