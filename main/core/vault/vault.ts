@@ -29,7 +29,7 @@ import { formatRecoveryKey, newRecoverySecret } from './recovery-key';
 import { SCHEMA_VERSION, migrations } from './schema';
 import { listStatements } from './queries/conversations';
 import { pageStatements } from './queries/messages';
-import { optimizeSearchIndex, searchStatements, tidySearchIndex } from './queries/search';
+import { INDEX_AT_COMMIT_SCHEMA, indexNewMessages, optimizeSearchIndex, searchStatements, tidySearchIndex } from './queries/search';
 import { writeSnapshot } from './snapshot';
 import { SqlDatabase, type SqlReader, type SqlWriter } from './sqlite';
 import fs from 'node:fs';
@@ -84,6 +84,8 @@ export class Vault {
   private compacting: Promise<void> | null = null;
   /** The next compaction merges the search index whole (see purgeRemoved). */
   private purgeSearchIndex = false;
+  /** Whether commits index new messages (schema 011 and later; see search.indexNewMessages). */
+  private indexesAtCommit = false;
   /** Set while a rekey or lock owns the vault; writes wait for it. */
   private exclusive: Promise<unknown> | null = null;
   private closing: Promise<void> | null = null;
@@ -168,6 +170,7 @@ export class Vault {
       throw new VaultError('newer-schema', `This vault was written by a newer Hearth (schema ${version}; this one knows up to ${SCHEMA_VERSION}). Update Hearth to open it.`);
     }
     const vault = new Vault(dir, header, loaded, options);
+    vault.indexesAtCommit = version >= INDEX_AT_COMMIT_SCHEMA;
     try {
       await vault.migrate(version, options.schemaVersion ?? SCHEMA_VERSION);
     } catch (error) {
@@ -187,6 +190,7 @@ export class Vault {
         for (const statement of migration.statements) tx.run(statement);
         tx.run(`PRAGMA user_version = ${migration.version}`);
       });
+      this.indexesAtCommit = migration.version >= INDEX_AT_COMMIT_SCHEMA;
       migrated = true;
     }
     if (migrated) this.scheduleCompaction();
@@ -228,6 +232,7 @@ export class Vault {
     try {
       result = fn(tx);
       if (result instanceof Promise) throw new VaultError('invalid-argument', 'A vault transaction must be synchronous; do the async work before write().');
+      if (this.indexesAtCommit) indexNewMessages(tx);
       if (tx.statements.length === 0) {
         db.run('COMMIT');
         return Promise.resolve(result);

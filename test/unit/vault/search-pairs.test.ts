@@ -111,4 +111,38 @@ describe('search by word pairs', () => {
     await integrityCheck(current);
     await current.close();
   });
+
+  it('indexes new messages at commit, as they stand then, and again under an id SQLite hands out twice', async () => {
+    const { vault } = await keyfileVault(quiet);
+    const c = await seedConversation(vault);
+    const ids = await vault.write((tx) => {
+      const made = [1, 2, 3, 4].map((n) => messages.insertMessage(tx, message(c, n, `first draft of the wombat ${n}`)));
+      // Edited, tombstoned and deleted before the commit indexes them.
+      tx.run('UPDATE messages SET body = ?, attachment_names = ? WHERE id = ?', ['the final wombat', 'of the report.pdf', made[0] as number]);
+      tx.run('UPDATE messages SET body = NULL WHERE id = ?', [made[1] as number]);
+      void expiry.deleteMessages(tx, [made[2] as number]);
+      return made;
+    });
+    vault.read((db) => {
+      expect(bySearch(db, 'wombat', 50)).toEqual([ids[3], ids[0]]);
+      expect(bySearch(db, '"the report"', 50)).toEqual([ids[0]]);
+      expect(bySearch(db, 'draft', 50)).toEqual([ids[3]]);
+    });
+    await integrityCheck(vault);
+    // The newest message goes; SQLite may hand out ids again.
+    await vault.write((tx) => expiry.deleteMessages(tx, [ids[3] as number]));
+    const next = await vault.write((tx) => messages.insertMessage(tx, message(c, 5, 'the okapi arrives')));
+    // SQLite gives the next message the newest id + 1, below the mark the index had reached: it must be indexed still.
+    expect(next).toBe(ids[2]);
+    vault.read((db) => {
+      expect(bySearch(db, '"the okapi"', 50)).toEqual([next]);
+      expect(bySearch(db, 'draft', 50)).toEqual([]);
+    });
+    await integrityCheck(vault);
+    // Messages received in a batch (several rows per statement) too.
+    await vault.write((tx) => messaging.insertIncoming(tx, [5, 6, 7].map((n) => ({ uid: `in${n}`, conversationId: c, authorId: 'alice', body: `on the way ${n}`, sentAt: n, receivedAt: n }))));
+    expect(vault.read((db) => bySearch(db, '"the way"', 50))).toHaveLength(3);
+    await integrityCheck(vault);
+    await vault.close();
+  });
 });

@@ -90,6 +90,29 @@ export function toIndexQuery(input: string, options: { prefixLastWord?: boolean 
   return { match: parts.join(' '), check: inexact ? terms.map(termTokens) : null };
 }
 
+/** The schema version from which the commit indexes new messages (schema 011). */
+export const INDEX_AT_COMMIT_SCHEMA = 11;
+
+/**
+ * Puts the messages stored since the last commit into the full-text index,
+ * in one statement (see schema 011: one statement is one index segment).
+ * The vault calls it in every transaction, just before COMMIT, so reads
+ * never see a message that is not searchable; the statements are journaled
+ * like any other, so replay indexes the same messages.
+ */
+export function indexNewMessages(tx: SqlWriter): void {
+  const row = tx.get('SELECT indexed_through AS through, (SELECT coalesce(max(id), 0) FROM messages) AS newest FROM search_state');
+  const through = Number(row?.through ?? 0);
+  const newest = Number(row?.newest ?? 0);
+  if (newest <= through) return;
+  tx.run(
+    `INSERT INTO messages_fts (docid, body, attachment_names, search_pairs)
+     SELECT id, body, attachment_names, search_pairs(body, attachment_names) FROM messages WHERE id > ? ORDER BY id`,
+    [through],
+  );
+  tx.run('UPDATE search_state SET indexed_through = ?', [newest]);
+}
+
 /**
  * When compaction merges the full-text index. Every transaction adds a
  * segment and automerge folds them only level by level, so the index keeps a
