@@ -467,7 +467,8 @@ export class Attachments {
       } finally {
         body.destroy();
       }
-      finished = writer.finish();
+      // Verified: the flush runs on the thread pool, so this thread goes on with messages meanwhile.
+      finished = await writer.finishInBackground();
       const sealed = finished;
       const kept = await this.ctx.vault.write((tx) => attachmentRows.markDownloaded(tx, row.id, sealed.key, sealed.sha256));
       committed = true;
