@@ -90,28 +90,28 @@ export function toIndexQuery(input: string, options: { prefixLastWord?: boolean 
   return { match: parts.join(' '), check: inexact ? terms.map(termTokens) : null };
 }
 
-/** The schema version from which the commit indexes new messages (schema 011). */
-export const INDEX_AT_COMMIT_SCHEMA = 11;
+/** The schema version from which the commit indexes new messages in one statement (schemas 011, 012). */
+export const INDEX_AT_COMMIT_SCHEMA = 12;
 
 /**
  * Puts the messages stored since the last commit into the full-text index,
- * in one statement (see schema 011: one statement is one index segment).
- * The vault calls it in every transaction, just before COMMIT, so reads
- * never see a message that is not searchable; the statements are journaled
- * like any other, so replay indexes the same messages.
+ * in one statement (see schema 011: one statement is one index segment):
+ * raising the mark fires the trigger of schema 012, which indexes the
+ * messages in between. The vault runs it in every transaction, just before
+ * COMMIT, so reads never see a message that is not searchable; it is
+ * journaled like any statement, so replay indexes the same messages. A
+ * transaction that stored no message changes nothing here, and a commit
+ * that changes nothing else journals nothing.
  */
 export function indexNewMessages(tx: SqlWriter): void {
-  const row = tx.get('SELECT indexed_through AS through, (SELECT coalesce(max(id), 0) FROM messages) AS newest FROM search_state');
-  const through = Number(row?.through ?? 0);
-  const newest = Number(row?.newest ?? 0);
-  if (newest <= through) return;
-  tx.run(
-    `INSERT INTO messages_fts (docid, body, attachment_names, search_pairs)
-     SELECT id, body, attachment_names, search_pairs(body, attachment_names) FROM messages WHERE id > ? ORDER BY id`,
-    [through],
-  );
-  tx.run('UPDATE search_state SET indexed_through = ?', [newest]);
+  // Most transactions store no message: ask before writing, so they journal nothing.
+  if (!tx.get(HAS_NEW_SQL)) return;
+  tx.run(INDEX_NEW_SQL);
 }
+
+const NEWEST = '(SELECT coalesce(max(id), 0) FROM messages)';
+const HAS_NEW_SQL = `SELECT 1 AS yes FROM search_state WHERE indexed_through < ${NEWEST}`;
+const INDEX_NEW_SQL = `UPDATE search_state SET indexed_through = ${NEWEST}`;
 
 /**
  * When compaction merges the full-text index. Every transaction adds a
