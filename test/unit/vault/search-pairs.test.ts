@@ -2,7 +2,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Vault, expiry, messages, messaging, search, type SqlReader } from '../../../main/core/vault';
-import { searchPairs } from '../../../main/core/vault/queries/search-pairs';
+import { searchPairs, searchPairsBothWays } from '../../../main/core/vault/queries/search-pairs';
 import { message, newKeyFile, quiet, seedConversation, tempDir, keyfileVault } from './helpers';
 
 /**
@@ -24,7 +24,7 @@ const pairCount = (db: SqlReader, token: string): number => Number(db.get(`SELEC
 /** FTS4 rebuilds each message's entries from the messages_search view and compares: a pair added but not removed fails it. */
 const integrityCheck = (vault: Vault) => vault.write((tx) => tx.run(`INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')`));
 
-const WORDS = ['the', 'The', 'THE', 'way', 'Way', 'of', 'to', 'be', 'or', 'not', 'a', 'it', 'long', 'time', 'café', 'cafe', 'Élan', 'zz22way', 'x_the', 'way2'];
+const WORDS = ['the', 'The', 'THE', 'way', 'Way', 'of', 'to', 'be', 'or', 'not', 'a', 'it', 'long', 'time', 'café', 'cafe', 'Élan', 'zz22way', 'zy17way', 'x_the', 'way2'];
 const SEPARATORS = [' ', ' ', ' ', ', ', '-', "'", '\n', '. '];
 
 describe('search by word pairs', () => {
@@ -32,13 +32,18 @@ describe('search by word pairs', () => {
     expect(search.toIndexQuery('"the way"')).toEqual({ match: 'search_pairs:zz22way', check: null });
     expect(search.toIndexQuery('"long time" water')).toEqual({ match: '"long time" "water"', check: null });
     const longer = search.toIndexQuery('"out of the way" home');
-    expect(longer?.match).toBe('search_pairs:zz17the search_pairs:zz22way "out" "home"');
+    expect(longer?.match).toBe('search_pairs:zy17out search_pairs:zz17the search_pairs:zz22way "home"');
     expect(longer?.check).toEqual([['out', 'of', 'the', 'way'], ['home']]);
     // Typed text cannot reach FTS syntax through the pairs either: tokens are letters and digits.
-    expect(search.toIndexQuery('"the NEAR(*) OR"')?.match).toBe('search_pairs:zz22near "or"');
+    expect(search.toIndexQuery('"the NEAR(*) OR"')?.match).toBe('search_pairs:zz22near search_pairs:zy19near');
+    // A phrase ending in a common word is one pair too.
+    expect(search.toIndexQuery('"way of"')).toEqual({ match: 'search_pairs:zy17way', check: null });
     // A typed word shaped like a pair token could match one, so such hits are checked.
     expect(search.toIndexQuery('zz22way')?.check).toEqual([['zz22way']]);
+    expect(search.toIndexQuery('zy17way')?.check).toEqual([['zy17way']]);
+    // Version 1 (schema 010) stays as it was; version 2 (schema 013) adds the pairs that end in a common word.
     expect(searchPairs('Go THE, way: x_the way2', "l'Été of Zürich.pdf")).toBe('zz22way zz22way2 zz17zurich');
+    expect(searchPairsBothWays('Go THE, way: x_the way2', "l'Été of Zürich.pdf")).toBe('zy22go zz22way zy22x zz22way2 zy17ete zz17zurich');
     expect(searchPairs('plain words here only', null)).toBeNull();
   });
 
@@ -59,7 +64,7 @@ describe('search by word pairs', () => {
     await vault.write((tx) => expiry.deleteMessages(tx, ids.filter((_, i) => i % 7 === 2)));
     await integrityCheck(vault);
 
-    const phrase = fc.array(fc.constantFrom('the', 'way', 'of', 'to', 'be', 'or', 'not', 'a', 'long', 'time', 'cafe', 'elan', 'zz22way', 'way2'), { minLength: 2, maxLength: 4 }).map((w) => `"${w.join(' ')}"`);
+    const phrase = fc.array(fc.constantFrom('the', 'way', 'of', 'to', 'be', 'or', 'not', 'a', 'long', 'time', 'cafe', 'elan', 'zz22way', 'zy17way', 'way2'), { minLength: 2, maxLength: 4 }).map((w) => `"${w.join(' ')}"`);
     const queries = [...fc.sample(phrase, { numRuns: 150, seed: 10 }), '"the way" long', '"to be or not to be"', '"the way" "of the"'];
     let nonEmpty = 0;
     vault.read((db) => {
@@ -108,6 +113,9 @@ describe('search by word pairs', () => {
     expect(current.read((db) => bySearch(db, '"the way"', 50))).toEqual(expected);
     expect(current.read((db) => bySearch(db, '"plain 8 of them"', 50))).toEqual([]);
     expect(current.read((db) => bySearch(db, '"9 of them"', 50))).toHaveLength(1);
+    // Pairs ending in a common word too (schema 013): "9 of" is one pair.
+    expect(current.read((db) => pairCount(db, 'zy179'))).toBe(1);
+    expect(current.read((db) => bySearch(db, '"number 8"', 50))).toHaveLength(1);
     await integrityCheck(current);
     await current.close();
   });
@@ -144,5 +152,25 @@ describe('search by word pairs', () => {
     expect(vault.read((db) => bySearch(db, '"the way"', 50))).toHaveLength(3);
     await integrityCheck(vault);
     await vault.close();
+  });
+
+  it('replays a journal written under the first pairs (schema 012), then builds the index anew with pairs both ways', async () => {
+    const dir = path.join(tempDir(), 'profile');
+    const unlock = { kind: 'keyfile', path: newKeyFile() } as const;
+    const { vault: old } = await Vault.create(dir, unlock, { ...quiet, schemaVersion: 12 });
+    const c = await seedConversation(old);
+    await old.write((tx) => {
+      for (let n = 1; n <= 20; n++) messages.insertMessage(tx, message(c, n, `going to the shop ${n}`));
+    });
+    await old.write((tx) => void messaging.editMessage(tx, 3, 'going to the shop 2', 'going to the market', 1, 2));
+    // No compaction: these commits stay in the journal, and replaying them fires schema 012's triggers.
+    await old.close({ compact: false });
+
+    const current = await Vault.open(dir, unlock, quiet);
+    expect(current.read((db) => pairCount(db, 'zy29going'))).toBe(20);
+    expect(current.read((db) => bySearch(db, '"going to"', 50))).toHaveLength(20);
+    expect(current.read((db) => bySearch(db, '"the market"', 50))).toEqual([3]);
+    await integrityCheck(current);
+    await current.close();
   });
 });

@@ -25,30 +25,48 @@ const PRINTABLE_ASCII = /^[ -~]*$/;
 /** The longest common word: longer words need no lookup. */
 const LONGEST = Math.max(...COMMON_WORDS.map((word) => word.length));
 
-/** The pair token for a folded word followed by the folded `next`, or null when `first` is not a common word. */
-export function pairToken(first: string, next: string): string | null {
+/**
+ * Which pairs a version of the function emits. 1 (search_pairs(), schema
+ * 010): a common word and the word after it. 2 (search_pairs2(), schema
+ * 013): also a word and the common word after it ("way of", "going to"),
+ * as "zy", the common word's number, then the word before it. Each version
+ * stays as it is: a vault's index removes what a call computes now.
+ */
+export type PairsVersion = 1 | 2;
+
+/** The pair token for a folded word followed by the folded `next`, or null when neither is a common word. */
+export function pairToken(first: string, next: string, version: PairsVersion = 2): string | null {
   const number = NUMBER.get(first);
-  return number === undefined ? null : `zz${number}${next}`;
+  if (number !== undefined) return `zz${number}${next}`;
+  const after = version === 2 ? NUMBER.get(next) : undefined;
+  return after === undefined ? null : `zy${after}${first}`;
 }
 
 /**
  * The pair tokens of a message's body and attachment names (pairs never
  * span the two), space-separated; null when there are none. SQLite calls it
- * for every message stored (the search_pairs() function of the index's
- * trigger and view), so the common, printable-ASCII case is a plain scan.
+ * for every message stored (the function of the index's triggers and view),
+ * so the common, printable-ASCII case is a plain scan.
  */
-export function searchPairs(body: string | null, attachmentNames: string | null): string | null {
+export function searchPairs(body: string | null, attachmentNames: string | null, version: PairsVersion = 1): string | null {
   let tokens = '';
-  if (body) tokens = PRINTABLE_ASCII.test(body) ? asciiPairs(body.toLowerCase(), tokens) : unicodePairs(body, tokens);
-  if (attachmentNames) tokens = PRINTABLE_ASCII.test(attachmentNames) ? asciiPairs(attachmentNames.toLowerCase(), tokens) : unicodePairs(attachmentNames, tokens);
+  for (const text of [body, attachmentNames]) {
+    if (text) tokens = PRINTABLE_ASCII.test(text) ? asciiPairs(text.toLowerCase(), tokens, version) : unicodePairs(text, tokens, version);
+  }
   return tokens || null;
+}
+
+/** Version 2 of searchPairs (search_pairs2(), schema 013). */
+export function searchPairsBothWays(body: string | null, attachmentNames: string | null): string | null {
+  return searchPairs(body, attachmentNames, 2);
 }
 
 /** ASCII letters and digits; every other ASCII character separates words, as in unicode61. */
 const isAsciiWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 122);
 
-function asciiPairs(lower: string, tokens: string): string {
-  let previous: string | undefined;
+function asciiPairs(lower: string, tokens: string, version: PairsVersion): string {
+  let previous: string | null = null;
+  let previousNumber: string | undefined;
   for (let i = 0; i < lower.length; ) {
     if (!isAsciiWordChar(lower.charCodeAt(i))) {
       i++;
@@ -56,18 +74,30 @@ function asciiPairs(lower: string, tokens: string): string {
     }
     const start = i;
     while (i < lower.length && isAsciiWordChar(lower.charCodeAt(i))) i++;
-    if (previous !== undefined) tokens += `${tokens ? ' ' : ''}zz${previous}${lower.slice(start, i)}`;
-    previous = i - start <= LONGEST ? NUMBER.get(lower.slice(start, i)) : undefined;
+    const word = lower.slice(start, i);
+    const number = word.length <= LONGEST ? NUMBER.get(word) : undefined;
+    if (previous !== null) tokens = addPair(tokens, previous, previousNumber, word, number, version);
+    previous = word;
+    previousNumber = number;
   }
   return tokens;
 }
 
-function unicodePairs(text: string, tokens: string): string {
-  let previous: string | undefined;
+function unicodePairs(text: string, tokens: string, version: PairsVersion): string {
+  let previous: string | null = null;
+  let previousNumber: string | undefined;
   for (const match of text.matchAll(WORD)) {
     const word = fold(match[0]);
-    if (previous !== undefined) tokens += `${tokens ? ' ' : ''}zz${previous}${word}`;
-    previous = NUMBER.get(word);
+    const number = NUMBER.get(word);
+    if (previous !== null) tokens = addPair(tokens, previous, previousNumber, word, number, version);
+    previous = word;
+    previousNumber = number;
   }
   return tokens;
+}
+
+/** `tokens` with the pair of two adjacent words added, if they make one (see pairToken). */
+function addPair(tokens: string, first: string, firstNumber: string | undefined, next: string, nextNumber: string | undefined, version: PairsVersion): string {
+  const token = firstNumber !== undefined ? `zz${firstNumber}${next}` : version === 2 && nextNumber !== undefined ? `zy${nextNumber}${first}` : null;
+  return token === null ? tokens : tokens ? `${tokens} ${token}` : token;
 }

@@ -74,7 +74,7 @@ export function toIndexQuery(input: string, options: { prefixLastWord?: boolean 
   const parts = terms.map((term, i) => {
     const tokens = termTokens(term);
     // A typed word shaped like a pair token could match one (search_pairs is searched for plain words too).
-    if (tokens.some((token) => /^zz\d\d/.test(token))) inexact = true;
+    if (tokens.some((token) => /^z[zy]\d\d/.test(token))) inexact = true;
     const pairs: string[] = [];
     const covered = new Set<number>();
     for (let k = 0; k + 1 < tokens.length; k++) {
