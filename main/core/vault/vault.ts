@@ -84,7 +84,7 @@ export class Vault {
   private compacting: Promise<void> | null = null;
   /** The next compaction merges the search index whole (see purgeRemoved). */
   private purgeSearchIndex = false;
-  /** Whether commits index new messages (schema 011 and later; see search.indexNewMessages). */
+  /** Whether commits index new messages (schema 012 and later, see search.indexNewMessages; a vault held at 011 indexes them at its next commit after 012). */
   private indexesAtCommit = false;
   /** Set while a rekey or lock owns the vault; writes wait for it. */
   private exclusive: Promise<unknown> | null = null;
