@@ -24,6 +24,14 @@ const pairCount = (db: SqlReader, token: string): number => Number(db.get(`SELEC
 /** FTS4 rebuilds each message's entries from the messages_search view and compares: a pair added but not removed fails it. */
 const integrityCheck = (vault: Vault) => vault.write((tx) => tx.run(`INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')`));
 
+/** A vault created at an older schema, with a conversation; reopened later at the current one. */
+async function vaultAtSchema(schemaVersion: number) {
+  const dir = path.join(tempDir(), 'profile');
+  const unlock = { kind: 'keyfile', path: newKeyFile() } as const;
+  const { vault } = await Vault.create(dir, unlock, { ...quiet, schemaVersion });
+  return { dir, unlock, old: vault, c: await seedConversation(vault) };
+}
+
 const WORDS = ['the', 'The', 'THE', 'way', 'Way', 'of', 'to', 'be', 'or', 'not', 'a', 'it', 'long', 'time', 'café', 'cafe', 'Élan', 'zz22way', 'zy17way', 'x_the', 'way2'];
 const SEPARATORS = [' ', ' ', ' ', ', ', '-', "'", '\n', '. '];
 
@@ -97,10 +105,7 @@ describe('search by word pairs', () => {
   });
 
   it('indexes the pairs of the messages a vault held before schema 10', async () => {
-    const dir = path.join(tempDir(), 'profile');
-    const unlock = { kind: 'keyfile', path: newKeyFile() } as const;
-    const { vault: old } = await Vault.create(dir, unlock, { ...quiet, schemaVersion: 9 });
-    const c = await seedConversation(old);
+    const { dir, unlock, old, c } = await vaultAtSchema(9);
     await old.write((tx) => {
       for (let n = 1; n <= 40; n++) messages.insertMessage(tx, message(c, n, n % 4 === 0 ? `on the way number ${n}` : `plain ${n} of them`));
     });
@@ -155,10 +160,7 @@ describe('search by word pairs', () => {
   });
 
   it('replays a journal written under the first pairs (schema 012), then builds the index anew with pairs both ways', async () => {
-    const dir = path.join(tempDir(), 'profile');
-    const unlock = { kind: 'keyfile', path: newKeyFile() } as const;
-    const { vault: old } = await Vault.create(dir, unlock, { ...quiet, schemaVersion: 12 });
-    const c = await seedConversation(old);
+    const { dir, unlock, old, c } = await vaultAtSchema(12);
     await old.write((tx) => {
       for (let n = 1; n <= 20; n++) messages.insertMessage(tx, message(c, n, `going to the shop ${n}`));
     });

@@ -36,10 +36,13 @@ export type PairsVersion = 1 | 2;
 
 /** The pair token for a folded word followed by the folded `next`, or null when neither is a common word. */
 export function pairToken(first: string, next: string, version: PairsVersion = 2): string | null {
-  const number = NUMBER.get(first);
-  if (number !== undefined) return `zz${number}${next}`;
-  const after = version === 2 ? NUMBER.get(next) : undefined;
-  return after === undefined ? null : `zy${after}${first}`;
+  return tokenOf(first, NUMBER.get(first), next, NUMBER.get(next), version);
+}
+
+/** The token of two adjacent words, given their common-word numbers (undefined for other words). */
+function tokenOf(first: string, firstNumber: string | undefined, next: string, nextNumber: string | undefined, version: PairsVersion): string | null {
+  if (firstNumber !== undefined) return `zz${firstNumber}${next}`;
+  return version === 2 && nextNumber !== undefined ? `zy${nextNumber}${first}` : null;
 }
 
 /**
@@ -98,6 +101,6 @@ function unicodePairs(text: string, tokens: string, version: PairsVersion): stri
 
 /** `tokens` with the pair of two adjacent words added, if they make one (see pairToken). */
 function addPair(tokens: string, first: string, firstNumber: string | undefined, next: string, nextNumber: string | undefined, version: PairsVersion): string {
-  const token = firstNumber !== undefined ? `zz${firstNumber}${next}` : version === 2 && nextNumber !== undefined ? `zy${nextNumber}${first}` : null;
+  const token = tokenOf(first, firstNumber, next, nextNumber, version);
   return token === null ? tokens : tokens ? `${tokens} ${token}` : token;
 }
