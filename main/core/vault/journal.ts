@@ -9,15 +9,32 @@ import { HEADER_BYTES, decodeHeader, encodeHeader, headerSealValid } from './sea
 import type { RecordedStatement } from './sql-value';
 
 /**
- * The journal: one sealed record per committed transaction, appended and
+ * The journal: one sealed record per committed transaction, written and
  * fsynced before the commit returns. Each record's associated data binds the
  * vault, the generation, its sequence number and the previous record's tag,
  * so records cannot be reordered, dropped from the middle, or moved to another
  * journal. docs/vault-format.md, "Journal".
+ *
+ * Version 2 files are extended with zeros ahead of the records, a MiB at a
+ * time, and each record is written over those zeros. An fdatasync after a
+ * write that makes a file longer must also commit the new length to the file
+ * system's own journal; one after a write inside the file need not. Measured
+ * on this machine's ext4: an fdatasync 0.085 ms against 0.119 ms, and a
+ * one-message commit 0.30 ms against 0.35 ms (p50). Reading such a file
+ * needs three more rules (a zero record header ends the records, a record
+ * header never crosses a 512-byte sector, and a record torn in place is told
+ * from a damaged one by its zero sectors): replayJournal.
  */
 export const JOURNAL_MAGIC = 'HRTHJRNL';
+/** The version new journals are written in; version 1 files (appended, never extended ahead) are still read and continued. */
+export const JOURNAL_VERSION = 2;
+const JOURNAL_VERSIONS = [1, 2] as const;
 /** sealed length u32 ‖ sequence u64 ‖ CRC-32 of those 12 bytes. */
 const RECORD_HEADER_BYTES = 16;
+/** The unit a disk writes whole or not at all; no device has a smaller one. */
+const SECTOR_BYTES = 512;
+/** How far ahead of the records a version 2 file is extended with zeros. */
+const PREALLOCATE_BYTES = 1 << 20;
 const MAX_SEALED_BYTES = 1 << 30;
 /** Above this average fdatasync time the journal syncs on libuv's thread pool instead of inline. */
 const SLOW_SYNC_MS = 2;
@@ -31,6 +48,8 @@ export interface JournalIdentity {
 export interface JournalHeader extends JournalIdentity {
   /** Random per file; stands in for the "previous tag" of record 1. */
   chainSeed: Buffer;
+  /** 1: records appended; 2: records written into zeros laid down ahead of them. */
+  version: number;
 }
 
 /** Where a replay stopped: what a writer needs to go on appending to the same file. */
@@ -41,6 +60,8 @@ export interface JournalTail {
   dictionary: SqlDictionary;
   /** Bytes of a torn (never acknowledged) last record after endOffset; cut before the next append. */
   tornBytes: number;
+  /** The file's length: past endOffset (when nothing is torn) only zeros, room for the next records. */
+  fileBytes: number;
 }
 
 function recordAad(header: JournalIdentity, sequence: number, previousTag: Buffer): Buffer {
@@ -68,8 +89,8 @@ export function readJournalHeader(io: VaultFs, file: string): JournalHeader | nu
     if ((error as { code?: unknown }).code === 'ENOENT') return null;
     throw error;
   }
-  const fields = decodeHeader(bytes, JOURNAL_MAGIC, `journal (${path.basename(file)})`, 'corrupt-journal');
-  return { vaultId: fields.vaultId, keyId: fields.keyId, generation: fields.generation, chainSeed: fields.extra };
+  const fields = decodeHeader(bytes, JOURNAL_MAGIC, `journal (${path.basename(file)})`, 'corrupt-journal', JOURNAL_VERSIONS);
+  return { vaultId: fields.vaultId, keyId: fields.keyId, generation: fields.generation, chainSeed: fields.extra, version: fields.version };
 }
 
 export function checkJournalKey(io: VaultFs, file: string, key: Uint8Array): void {
@@ -87,12 +108,12 @@ export function checkJournalKey(io: VaultFs, file: string, key: Uint8Array): voi
  * Creates an empty journal atomically (temp file, sync, rename, folder sync),
  * so a crash never leaves a journal with a half-written header.
  */
-export function createJournal(io: VaultFs, file: string, identity: JournalIdentity, key: Uint8Array): JournalHeader {
-  const header: JournalHeader = { ...identity, chainSeed: randomBytes(16) };
+export function createJournal(io: VaultFs, file: string, identity: JournalIdentity, key: Uint8Array, version: number = JOURNAL_VERSION): JournalHeader {
+  const header: JournalHeader = { ...identity, chainSeed: randomBytes(16), version };
   const temp = `${file}.tmp`;
   const fd = io.openSync(temp, 'w', 0o600);
   try {
-    writeAll(io, fd, encodeHeader(JOURNAL_MAGIC, { ...identity, extra: header.chainSeed }, key), 0);
+    writeAll(io, fd, encodeHeader(JOURNAL_MAGIC, { ...identity, extra: header.chainSeed }, key, version), 0);
     io.fdatasyncSync(fd);
   } catch (error) {
     io.closeSync(fd);
@@ -105,24 +126,66 @@ export function createJournal(io: VaultFs, file: string, identity: JournalIdenti
 }
 
 /**
+ * Where the record after `offset` starts. In version 2 a record header never
+ * crosses a sector boundary: with fewer than 16 bytes left before one, the
+ * record starts at the boundary and the bytes before it stay zero. So a torn
+ * write leaves a header either whole or all zero, never half of each.
+ */
+function recordStart(offset: number, version: number): number {
+  if (version < 2) return offset;
+  const room = SECTOR_BYTES - (offset % SECTOR_BYTES);
+  return room < RECORD_HEADER_BYTES ? offset + room : offset;
+}
+
+function allZero(bytes: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * A version 2 record that fails authentication is a torn write (a crash
+ * while it was written in place over zeros, so never acknowledged) when
+ * nothing but zeros follows it and the part of it in some sector is all zero:
+ * that sector never reached the disk. A changed byte leaves no such sector
+ * (sealed bytes are random), so it is reported as damage.
+ */
+function tornInPlace(bytes: Buffer, start: number, end: number): boolean {
+  const next = recordStart(end, 2);
+  if (!allZero(bytes, end, Math.min(bytes.length, next + RECORD_HEADER_BYTES))) return false;
+  for (let sector = start - (start % SECTOR_BYTES); sector < end; sector += SECTOR_BYTES) {
+    if (allZero(bytes, Math.max(start, sector), Math.min(end, sector + SECTOR_BYTES))) return true;
+  }
+  return false;
+}
+
+/**
  * Reads every record after the header, checks it and hands its statements to
- * `apply` in order. A record cut off by the end of the file (a crash while it
- * was being written, so never acknowledged) ends the replay; any other
- * problem throws, and the caller discards what was applied.
+ * `apply` in order. A record cut off by the end of the file, or (version 2)
+ * torn in place, ends the replay: a crash while it was being written, so
+ * never acknowledged. So does (version 2) an all-zero record header: the
+ * rest of the file is room laid down for later records. Any other problem
+ * throws, and the caller discards what was applied.
  */
 export function replayJournal(io: VaultFs, file: string, header: JournalHeader, key: Uint8Array, apply: (statements: RecordedStatement[], sequence: number) => void): JournalTail {
   const bytes = io.readFileSync(file);
   const name = path.basename(file);
   const dictionary = new SqlDictionary();
+  const { version } = header;
   let offset = HEADER_BYTES;
   let sequence = 0;
   let previousTag = header.chainSeed;
   while (offset < bytes.length) {
-    const remaining = bytes.length - offset;
+    const start = recordStart(offset, version);
+    if (start >= bytes.length) break;
+    if (!allZero(bytes, offset, start)) {
+      throw new VaultError('corrupt-journal', `Journal ${name}: the bytes before record ${sequence + 1} are damaged (they must be zero).`);
+    }
+    const remaining = bytes.length - start;
     if (remaining < RECORD_HEADER_BYTES) break; // torn inside a record header
-    const sealedLength = bytes.readUInt32LE(offset);
-    const recordSequence = Number(bytes.readBigUInt64LE(offset + 4));
-    if (bytes.readUInt32LE(offset + 12) !== crc32(bytes.subarray(offset, offset + 12))) {
+    if (version >= 2 && allZero(bytes, start, start + RECORD_HEADER_BYTES)) break; // the end of the records
+    const sealedLength = bytes.readUInt32LE(start);
+    const recordSequence = Number(bytes.readBigUInt64LE(start + 4));
+    if (bytes.readUInt32LE(start + 12) !== crc32(bytes.subarray(start, start + 12))) {
       throw new VaultError('corrupt-journal', `Journal ${name}: the header of record ${sequence + 1} is damaged (checksum mismatch).`);
     }
     if (recordSequence !== sequence + 1) {
@@ -132,19 +195,24 @@ export function replayJournal(io: VaultFs, file: string, header: JournalHeader, 
       throw new VaultError('corrupt-journal', `Journal ${name}: record ${recordSequence} declares an impossible length.`);
     }
     if (remaining < RECORD_HEADER_BYTES + sealedLength) break; // torn inside the sealed payload
-    const sealed = bytes.subarray(offset + RECORD_HEADER_BYTES, offset + RECORD_HEADER_BYTES + sealedLength);
+    const end = start + RECORD_HEADER_BYTES + sealedLength;
+    const sealed = bytes.subarray(start + RECORD_HEADER_BYTES, end);
     const payload = open(key, sealed, recordAad(header, recordSequence, previousTag));
     if (!payload) {
+      if (version >= 2 && tornInPlace(bytes, start + RECORD_HEADER_BYTES, end)) break;
       throw new VaultError('corrupt-journal', `Journal ${name}: record ${recordSequence} failed authentication (a byte was changed, or the record belongs elsewhere).`);
     }
     apply(decodeRecord(payload, dictionary), recordSequence);
     payload.fill(0);
     previousTag = Buffer.from(sealed.subarray(sealed.length - TAG_BYTES));
     sequence = recordSequence;
-    offset += RECORD_HEADER_BYTES + sealedLength;
+    offset = end;
   }
+  // What follows the records: zeros (version 2's room ahead) are kept; anything else is a torn record, cut at the next write.
+  const torn = version >= 2 && allZero(bytes, offset, bytes.length) ? 0 : bytes.length - offset;
+  const fileBytes = bytes.length;
   bytes.fill(0);
-  return { endOffset: offset, lastSequence: sequence, lastTag: previousTag, dictionary, tornBytes: bytes.length - offset };
+  return { endOffset: offset, lastSequence: sequence, lastTag: previousTag, dictionary, tornBytes: torn, fileBytes };
 }
 
 export interface JournalStats {
@@ -160,12 +228,15 @@ interface Waiter {
 }
 
 /**
- * Appends records to one open journal file with group commit: a record is
+ * Writes records to one open journal file with group commit: a record is
  * written at once (so it is ordered), and every commit that arrives while an
  * fdatasync is in flight waits for the next one, which covers them all.
  */
 export class JournalWriter {
+  /** Where the records end. */
   private offset: number;
+  /** The file's length; in a version 2 file, everything from `offset` to here is zero. */
+  private allocated: number;
   private sequence: number;
   private previousTag: Buffer;
   private readonly dictionary: SqlDictionary;
@@ -188,6 +259,7 @@ export class JournalWriter {
     tail: JournalTail,
   ) {
     this.offset = tail.endOffset;
+    this.allocated = tail.tornBytes > 0 ? tail.endOffset : tail.fileBytes;
     this.sequence = tail.lastSequence;
     this.durableSequence = tail.lastSequence;
     this.previousTag = tail.lastTag;
@@ -200,10 +272,10 @@ export class JournalWriter {
   }
 
   static emptyTail(header: JournalHeader): JournalTail {
-    return { endOffset: HEADER_BYTES, lastSequence: 0, lastTag: header.chainSeed, dictionary: new SqlDictionary(), tornBytes: 0 };
+    return { endOffset: HEADER_BYTES, lastSequence: 0, lastTag: header.chainSeed, dictionary: new SqlDictionary(), tornBytes: 0, fileBytes: HEADER_BYTES };
   }
 
-  /** Bytes in the file, header included. */
+  /** Bytes of header and records (not the zeros laid down after them). */
   get size(): number {
     return this.offset;
   }
@@ -218,7 +290,7 @@ export class JournalWriter {
 
   /**
    * Seals and writes one record; returns its sequence number. On failure the
-   * file is cut back to where it was, so the next append starts clean.
+   * file is cut back to the end of the records, so the next append starts clean.
    */
   append(statements: readonly RecordedStatement[]): number {
     if (this.failure) throw this.failure;
@@ -230,10 +302,12 @@ export class JournalWriter {
         throw ioError(error, 'dropping a torn journal record');
       }
       this.tornBytes = 0;
+      this.allocated = this.offset;
     }
     const dictionarySize = this.dictionary.size;
     const sequence = this.sequence + 1;
     let record: Buffer;
+    let start = this.offset;
     try {
       const payload = encodeRecord(statements, this.dictionary);
       const sealedLength = payload.length + SEAL_OVERHEAD;
@@ -243,23 +317,37 @@ export class JournalWriter {
       record.writeUInt32LE(crc32(record.subarray(0, 12)), 12);
       sealInto(this.key, payload, recordAad(this.header, sequence, this.previousTag), record, RECORD_HEADER_BYTES);
       payload.fill(0);
-      writeAll(this.io, this.fd, record, this.offset);
+      start = recordStart(this.offset, this.header.version);
+      if (this.header.version >= 2 && start + record.length > this.allocated) this.extend(start + record.length);
+      writeAll(this.io, this.fd, record, start);
     } catch (error) {
       this.dictionary.truncate(dictionarySize);
       try {
         this.io.ftruncateSync(this.fd, this.offset);
+        this.allocated = this.offset;
       } catch {
         // Whatever part of the record reached the file is a torn tail; cut it next time.
         this.tornBytes = 1;
       }
       throw ioError(error, 'writing a commit to the journal');
     }
-    this.offset += record.length;
+    this.offset = start + record.length;
     this.sequence = sequence;
     this.previousTag = Buffer.from(record.subarray(record.length - TAG_BYTES));
     this.stats.records++;
     this.stats.bytes += record.length;
     return sequence;
+  }
+
+  /**
+   * Lays zeros down from the file's end to a MiB past `end`, so the records
+   * that follow are written inside the file. The next fdatasync writes them
+   * out and commits the new length, once per MiB of records.
+   */
+  private extend(end: number): void {
+    const target = end + PREALLOCATE_BYTES;
+    writeAll(this.io, this.fd, Buffer.alloc(target - this.allocated), this.allocated);
+    this.allocated = target;
   }
 
   /** Resolves once record `sequence` (and every record before it) is on stable storage. */

@@ -17,6 +17,7 @@ import { VaultError, type VaultErrorKind } from './errors';
  */
 export const HEADER_BYTES = 100;
 const SEALED_PART = 68;
+/** The snapshot's format version (and the journal's before version 2; journal.ts). */
 export const FORMAT_VERSION = 1;
 
 export interface HeaderFields {
@@ -27,10 +28,10 @@ export interface HeaderFields {
   extra: Buffer;
 }
 
-export function encodeHeader(magic: string, fields: HeaderFields, key: Uint8Array): Buffer {
+export function encodeHeader(magic: string, fields: HeaderFields, key: Uint8Array, version = FORMAT_VERSION): Buffer {
   const out = Buffer.alloc(HEADER_BYTES);
   out.write(magic, 0, 'latin1');
-  out.writeUInt16LE(FORMAT_VERSION, 8);
+  out.writeUInt16LE(version, 8);
   out.writeUInt16LE(0, 10);
   fields.vaultId.copy(out, 12);
   fields.keyId.copy(out, 28);
@@ -42,14 +43,15 @@ export function encodeHeader(magic: string, fields: HeaderFields, key: Uint8Arra
   return out;
 }
 
-/** Checks length, magic, version and CRC (no key needed) and returns the fields. */
-export function decodeHeader(bytes: Buffer, magic: string, what: string, corrupt: VaultErrorKind): HeaderFields {
+/** Checks length, magic, version (one of `versions`) and CRC (no key needed) and returns the fields. */
+export function decodeHeader(bytes: Buffer, magic: string, what: string, corrupt: VaultErrorKind, versions: readonly number[] = [FORMAT_VERSION]): HeaderFields & { version: number } {
   if (bytes.length < HEADER_BYTES) throw new VaultError('truncated', `The ${what} is truncated: it ends inside its header (${bytes.length} of ${HEADER_BYTES} bytes).`);
   if (bytes.toString('latin1', 0, 8) !== magic) throw new VaultError(corrupt, `The ${what} does not start with the vault's signature; it is damaged or not a Hearth file.`);
   if (bytes.readUInt32LE(96) !== crc32(bytes.subarray(0, 96))) throw new VaultError(corrupt, `The ${what}'s header is damaged (checksum mismatch).`);
   const version = bytes.readUInt16LE(8);
-  if (version !== FORMAT_VERSION) throw new VaultError(corrupt, `The ${what} has format version ${version}; this Hearth reads version ${FORMAT_VERSION}.`);
+  if (!versions.includes(version)) throw new VaultError(corrupt, `The ${what} has format version ${version}; this Hearth reads version ${versions.join(' or ')}.`);
   return {
+    version,
     vaultId: Buffer.from(bytes.subarray(12, 28)),
     keyId: Buffer.from(bytes.subarray(28, 44)),
     generation: Number(bytes.readBigUInt64LE(44)),

@@ -14,6 +14,8 @@ let pristine: string;
 let keyFile: string;
 let oldJournal: Buffer;
 let oldSnapshot: Buffer;
+/** Where the journal's records end; after them the file holds zeros laid down for later records. */
+let journalEnd: number;
 const PAGE = 64 * 1024 + 28;
 
 function copyOf(dir: string): string {
@@ -73,6 +75,7 @@ beforeAll(async () => {
   for (let n = 0; n < 12; n++) await vault.write((tx) => messages.insertMessage(tx, message(c, 10_000 + n, `journaled ${n}`)));
   await vault.compact();
   for (let n = 0; n < 12; n++) await vault.write((tx) => messages.insertMessage(tx, message(c, 20_000 + n, `journaled again ${n}`)));
+  journalEnd = vault.stats().journalBytes;
   // Abandon (do not close): the journal keeps its records, as after a crash or while running.
   pristine = dir;
   expect(fs.statSync(path.join(dir, 'vault.snapshot')).size).toBeGreaterThan(5 * PAGE);
@@ -99,10 +102,14 @@ describe('a damaged vault fails to open with a typed error and is left untouched
     }
   }, 120_000);
 
-  it('detects one flipped byte anywhere in the journal', async () => {
+  it('detects one flipped byte anywhere in the journal, up to the header that ends its records', async () => {
     const dir = copyOf(pristine);
     const original = fs.readFileSync(path.join(dir, 'vault.journal'));
-    for (const offset of offsets(original.length, 60)) {
+    // The 16 bytes after the last record are the all-zero header that says "no more records" (after up to 15
+    // bytes of zeros, when the next record would have started at a sector boundary).
+    const endMarker = journalEnd % 512 > 496 ? journalEnd + 512 - (journalEnd % 512) + 16 : journalEnd + 16;
+    expect(original.length).toBeGreaterThan(endMarker);
+    for (const offset of offsets(endMarker, 60)) {
       rewrite(dir, 'vault.journal', (b) => {
         b[offset] = (b[offset] as number) ^ (1 << offset % 8);
         return b;
@@ -111,6 +118,22 @@ describe('a damaged vault fails to open with a typed error and is left untouched
       fs.writeFileSync(path.join(dir, 'vault.journal'), original);
     }
   }, 120_000);
+
+  it('opens with every commit, changing nothing, when a byte flips in the room after the records', async () => {
+    const length = fs.statSync(path.join(pristine, 'vault.journal')).size;
+    for (const offset of [journalEnd + 600, journalEnd + 5000, length - 1]) {
+      const dir = copyOf(pristine);
+      rewrite(dir, 'vault.journal', (b) => {
+        b[offset] = 0x5a;
+        return b;
+      });
+      const before = fingerprint(dir);
+      const vault = await Vault.open(dir, { kind: 'keyfile', path: keyFile }, quiet);
+      expect(vault.read((db) => db.get('SELECT count(*) AS n FROM messages')?.n)).toBe(3024);
+      expect(fingerprint(dir)).toEqual(before);
+      await vault.close({ compact: false });
+    }
+  });
 
   it('detects two swapped snapshot pages', async () => {
     const dir = copyOf(pristine);
