@@ -22,6 +22,8 @@ describe('schema migrations', () => {
       );
       const id = tx.get('SELECT id FROM messages WHERE uid = ?', [`${c}#30`])?.id as number;
       tx.run('INSERT INTO message_attachments (message_id, attachment_id, position) VALUES (?, ?, 0)', [id, file.id]);
+      const reacted = tx.get('SELECT id FROM messages WHERE uid = ?', [`${c}#12`])?.id as number;
+      tx.run(`INSERT INTO reactions (message_id, reactor_id, emoji, reacted_at) VALUES (?, 'alice', '👍', 1)`, [reacted]);
     });
     await v1.close();
 
@@ -30,7 +32,11 @@ describe('schema migrations', () => {
     const find = (q: string) => current.read((db) => search.searchMessages(db, q)).map((h) => h.uid);
     expect(find('ete zurich')).toEqual([`${c}#7`]);
     expect(find('prasentation')).toEqual([`${c}#30`]);
-    expect(current.read((db) => messages.messagePage(db, c, { limit: 100 })).length).toBe(30);
+    const page = current.read((db) => messages.messagePage(db, c, { limit: 100 }));
+    expect(page.length).toBe(30);
+    // Schema 014 set the flags of messages that already had reactions or attachments, so the page fetches them.
+    expect(page.filter((m) => m.reactions.length > 0).map((m) => m.uid)).toEqual([`${c}#12`]);
+    expect(page.filter((m) => m.attachments.length > 0).map((m) => m.uid)).toEqual([`${c}#30`]);
     expect(current.read((db) => conversations.listConversations(db))[0]?.lastMessage?.body).toBe('plain message 30');
     // New messages are indexed by the triggers the migration added.
     await current.write((tx) => messages.insertMessage(tx, message(c, 99, 'après la migration')));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Vault, contacts, conversations, expiry, messages, outbox, profile, protocol, search } from '../../../main/core/vault';
+import { Vault, contacts, conversations, expiry, messages, messaging, outbox, profile, protocol, search } from '../../../main/core/vault';
 import { keyfileVault, message, seedConversation } from './helpers';
 
 describe('typed queries', () => {
@@ -70,9 +70,22 @@ describe('typed queries', () => {
       ids.push(await vault.write((tx) => messages.insertMessage(tx, message(c, i, `m${i}`, i === 4 ? { attachmentIds: [stored.id] } : {}))));
     }
     await vault.write((tx) => messages.setReaction(tx, ids[1] as number, 'alice', '👍', 10));
+    await vault.write((tx) => messages.setReaction(tx, ids[1] as number, 'bob', '❤️', 11));
+    await vault.write((tx) => messages.setReaction(tx, ids[2] as number, 'bob', '❤️', 11));
+    await vault.write((tx) => messages.setReaction(tx, ids[2] as number, 'bob', null, 12));
     const page = vault.read((db) => messages.messagePage(db, c, { limit: 50 }));
-    expect(page.map((m) => m.reactions.length)).toEqual([0, 1, 0, 0, 0]);
+    expect(page.map((m) => m.reactions.length)).toEqual([0, 2, 0, 0, 0]);
     expect(page.map((m) => m.attachments.map((a) => a.fileName))).toEqual([[], [], [], ['a.png'], []]);
+    // The flags that tell a page which messages to fetch details for (schema 014) follow every change.
+    const flags = () => vault.read((db) => db.all('SELECT has_reactions AS r, has_attachments AS a FROM messages ORDER BY id').map((row) => `${row.r}${row.a}`));
+    expect(flags()).toEqual(['00', '10', '00', '01', '00']);
+    await vault.write((tx) => messages.setReaction(tx, ids[1] as number, 'alice', null, 13));
+    expect(flags()).toEqual(['00', '10', '00', '01', '00']);
+    await vault.write((tx) => messages.setReaction(tx, ids[1] as number, 'bob', null, 14));
+    await vault.write((tx) => messaging.tombstoneMessage(tx, ids[3] as number, 15));
+    expect(flags()).toEqual(['00', '00', '00', '00', '00']);
+    const after = vault.read((db) => messages.messagePage(db, c, { limit: 50 }));
+    expect(after.map((m) => m.reactions.length + m.attachments.length)).toEqual([0, 0, 0, 0, 0]);
     await vault.close();
   });
 

@@ -11,11 +11,12 @@ import { searchPairsSchema } from './010-search-pairs';
 import { searchAtCommitSchema } from './011-search-at-commit';
 import { searchAtCommitTriggerSchema } from './012-search-at-commit-trigger';
 import { searchPairsBothWaysSchema } from './013-search-pairs-both-ways';
+import { pageFlagsSchema } from './014-page-flags';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
 /** In order; a new step is a new file appended here, never an edit of an old one. */
-export const migrations: readonly Migration[] = [initialSchema, searchIndex, messagingSchema, sealedSenderSchema, disappearingSchema, attachmentsSchema, groupsSchema, attachmentFetchTokensSchema, groupTieBreakSchema, searchPairsSchema, searchAtCommitSchema, searchAtCommitTriggerSchema, searchPairsBothWaysSchema];
+export const migrations: readonly Migration[] = [initialSchema, searchIndex, messagingSchema, sealedSenderSchema, disappearingSchema, attachmentsSchema, groupsSchema, attachmentFetchTokensSchema, groupTieBreakSchema, searchPairsSchema, searchAtCommitSchema, searchAtCommitTriggerSchema, searchPairsBothWaysSchema, pageFlagsSchema];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
