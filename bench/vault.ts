@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Database as SqlCipher } from '@signalapp/sqlcipher';
-import { Vault, conversations, messages, search, contacts, type SqlWriter } from '../main/core/vault';
+import { Vault, conversations, messages, search, contacts, type SqlReader, type SqlWriter } from '../main/core/vault';
 import { migrations } from '../main/core/vault/schema';
 
 /**
@@ -183,10 +183,14 @@ async function vaultEngine(dir: string): Promise<Engine & VaultPlace> {
   };
 }
 
-/** Our schema with Signal's FTS5 (its own tokenizer, its own copy of the text) in place of FTS4. */
+/**
+ * Our schema with Signal's FTS5 (its own tokenizer, its own copy of the text)
+ * in place of FTS4, and the reaction and attachment flags a page reads (014).
+ */
 function sqlcipherSchema(db: SqlCipher): void {
   const [initial] = migrations;
   for (const statement of initial?.statements ?? []) db.exec(statement);
+  for (const statement of migrations.find((m) => m.name === 'page-flags')?.statements ?? []) db.exec(statement);
   db.exec('ALTER TABLE messages ADD COLUMN attachment_names TEXT');
   db.exec(`CREATE VIRTUAL TABLE messages_fts USING fts5(body, tokenize = 'signal_tokenizer')`);
   db.exec(`CREATE TRIGGER messages_on_insert AFTER INSERT ON messages BEGIN INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body); END`);
@@ -303,14 +307,12 @@ interface ReadPlan {
   queries: string[];
 }
 
-const OPEN_CYCLES = 5;
+const OPEN_CYCLES = 15;
 const LIST_SQL = `SELECT c.*,
   (SELECT count(*) FROM messages u WHERE u.conversation_id = c.id AND u.direction = 'incoming' AND u.read_at IS NULL) AS unread_count,
   m.id AS m_id, m.uid AS m_uid, m.body AS m_body, m.sent_at AS m_sent_at, m.direction AS m_direction, m.status AS m_status
   FROM conversations c LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE conversation_id = c.id ORDER BY sent_at DESC, id DESC LIMIT 1)
   WHERE c.archived = 0 ORDER BY coalesce(m.sent_at, c.updated_at) DESC, c.id LIMIT 50`;
-/** The vault's own page statement (one JSON value per page); engine-neutral SQL, so both run the same. */
-const PAGE_SQL = messages.pageStatements[0]?.sql as string;
 /** The vault's search, with FTS5's snippet() argument order and rowid for docid. */
 const SEARCH_SQL = `SELECT m.id, m.uid, m.conversation_id, m.sent_at, snippet(messages_fts, -1, '\u0002', '\u0003', '…', 12) AS snippet
   FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
@@ -391,12 +393,26 @@ async function openVaultReader(place: VaultPlace): Promise<Reader> {
   };
 }
 
+/**
+ * SQLCipher behind the vault's read interface, so a page is the very same
+ * typed query on both engines: messages.messagePage, its SQL (engine-neutral:
+ * one JSON value per page) and the JavaScript that turns it into messages.
+ */
+type CipherParams = ReadonlyArray<string | number | null | Uint8Array<ArrayBuffer>>;
+
+function sqlCipherAsReader(db: SqlCipher): SqlReader {
+  return {
+    all: (sql, params = []) => db.prepare(sql).all(params as CipherParams),
+    get: (sql, params = []) => db.prepare(sql).get(params as CipherParams),
+  };
+}
+
 async function openSqlCipherReader(place: { file: string; keyHex: string }): Promise<Reader> {
   const db = openSqlCipher(place.file, place.keyHex);
   db.prepare(LIST_SQL).all();
+  const reader = sqlCipherAsReader(db);
   return {
-    // The workload has no reactions or attachments, so (as in the vault) no detail queries follow.
-    page: () => JSON.parse(db.prepare(PAGE_SQL).get(['c0', Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 50])?.page as string),
+    page: () => messages.messagePage(reader, 'c0', { limit: 50 }),
     search: (q) => db.prepare(SEARCH_SQL).all([search.toFtsQuery(q) as string]),
     close: async () => db.close(),
   };
@@ -459,7 +475,7 @@ async function measure(count: number, dirOption: string | undefined): Promise<ob
       notes: [
         'Writes (bulk, commits, compaction) run in this process with the two engines taking turns, so machine noise hits both alike.',
         'Reads (open, first page, search) run in a fresh process, as at app start, the two engines taking turns; rss_mb is read with only that engine open.',
-        'open_ms and first_page_ms are medians of 5 cold opens (a new database connection each); search_ms is over the 20 queries, each the best of 5 runs (machine noise only ever adds).',
+        'open_ms and first_page_ms are medians of 15 cold opens (a new database connection each; the page is messages.messagePage on both engines); search_ms is over the 20 queries, each the best of 5 runs (machine noise only ever adds).',
       ],
     };
   } finally {
