@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { nodeFs } from '../../../main/core/vault/file-io';
+import { nodeFs, type VaultFs } from '../../../main/core/vault/file-io';
 import { JournalWriter, createJournal, readJournalHeader, replayJournal, type JournalHeader } from '../../../main/core/vault/journal';
 import type { RecordedStatement } from '../../../main/core/vault/sql-value';
 import { tempDir } from './helpers';
@@ -52,6 +52,23 @@ function replay(file: string): { texts: string[]; tail: ReturnType<typeof replay
   return { texts, tail };
 }
 
+/** node:fs on a disk with `space.bytes` left: a write that would grow a file by more fails with ENOSPC. */
+function nearlyFull(space: { bytes: number }): VaultFs {
+  return {
+    ...nodeFs,
+    writeSync: ((fd: number, data: Uint8Array, offset: number, length: number, position: number) => {
+      const growth = Math.max(0, position + length - fs.fstatSync(fd).size);
+      if (growth > space.bytes) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      space.bytes -= growth;
+      return fs.writeSync(fd, data, offset, length, position);
+    }) as VaultFs['writeSync'],
+    ftruncateSync: (fd: number, length?: number) => {
+      space.bytes += Math.max(0, fs.fstatSync(fd).size - (length ?? 0));
+      fs.ftruncateSync(fd, length);
+    },
+  };
+}
+
 const expected = (count: number) => Array.from({ length: count }, (_, i) => statementsFor(i + 1)[0]?.params[0] as string);
 
 describe('the journal file (version 2: records written in place, ahead of them zeros)', () => {
@@ -94,21 +111,64 @@ describe('the journal file (version 2: records written in place, ahead of them z
     expect(replay(file).texts).toEqual([...expected(11), statementsFor(99)[0]?.params[0]]);
   });
 
-  it('reports a changed byte in the last record, or a sector of zeros in an earlier one, as damage', async () => {
+  it('reports a changed byte in any record as damage', async () => {
     const { file, records } = await writeJournal(12);
     const original = fs.readFileSync(file);
-    const [lastStart, lastEnd] = records.at(-1) as [number, number];
-    for (let offset = lastStart + 16; offset < lastEnd; offset += 13) {
-      const bytes = Buffer.from(original);
-      bytes[offset] = (bytes[offset] as number) ^ 0x10;
-      fs.writeFileSync(file, bytes);
-      expect(() => replay(file)).toThrow(expect.objectContaining({ kind: 'corrupt-journal' }));
+    for (const [start, end] of [records[5], records.at(-1)] as Array<[number, number]>) {
+      for (let offset = start + 16; offset < end; offset += 13) {
+        const bytes = Buffer.from(original);
+        bytes[offset] = (bytes[offset] as number) ^ 0x10;
+        fs.writeFileSync(file, bytes);
+        expect(() => replay(file)).toThrow(expect.objectContaining({ kind: 'corrupt-journal' }));
+      }
     }
-    const [start, end] = records[5] as [number, number];
-    const bytes = Buffer.from(original);
-    bytes.fill(0, start + 16, Math.min(end, start + 16 + 64));
+  });
+
+  it('drops a record torn in place and every record after it, which a crash before the shared sync leaves intact', async () => {
+    // Commits made together share one fdatasync, so a crash can lose a sector of one record and keep the
+    // next; neither was acknowledged. (A sector read back as zeros from a failing disk looks the same.)
+    const { file, header, records } = await writeJournal(12);
+    const [start, end] = records[9] as [number, number];
+    const bytes = fs.readFileSync(file);
+    // The record's sealed bytes in the sector its header is in never arrived; the next record did.
+    bytes.fill(0, start + 16, Math.min(end, Math.ceil((start + 17) / SECTOR) * SECTOR));
     fs.writeFileSync(file, bytes);
-    expect(() => replay(file)).toThrow(expect.objectContaining({ kind: 'corrupt-journal' }));
+    const { texts, tail } = replay(file);
+    expect(texts).toEqual(expected(9));
+    expect(tail.endOffset).toBe((records[8] as [number, number])[1]);
+    expect(tail.tornBytes).toBe(bytes.length - tail.endOffset);
+    const writer = JournalWriter.open(nodeFs, file, header, key, tail);
+    writer.append(statementsFor(10));
+    await writer.close();
+    expect(replay(file).texts).toEqual(expected(10));
+  });
+
+  it('on a nearly full disk, commits go on without room ahead, and one that does not fit fails and leaves nothing', async () => {
+    const file = path.join(tempDir(), 'vault.journal');
+    const header = createJournal(nodeFs, file, identity, key);
+    const space = { bytes: 2000 };
+    const disk = nearlyFull(space);
+    const writer = JournalWriter.open(disk, file, header, key, JournalWriter.emptyTail(header));
+    // No MiB of room fits, so each record grows the file by itself, until the space is gone.
+    let written = 0;
+    for (let n = 1; n <= 20; n++) {
+      try {
+        writer.append(statementsFor(n));
+        written = n;
+      } catch (error) {
+        expect(error).toMatchObject({ kind: 'disk-full' });
+        break;
+      }
+    }
+    expect(written).toBeGreaterThan(2);
+    expect(written).toBeLessThan(20);
+    expect(fs.statSync(file).size).toBe(writer.size);
+    space.bytes = 4 << 20;
+    writer.append(statementsFor(written + 1));
+    await writer.close();
+    expect(replay(file).texts).toEqual(expected(written + 1));
+    // With space again, the room ahead is back.
+    expect(fs.statSync(file).size).toBe(writer.size + (1 << 20));
   });
 
   it('ends the records at an all-zero record header, and treats what follows as room (cut at the next write)', async () => {
