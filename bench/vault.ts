@@ -409,6 +409,10 @@ function sqlCipherAsReader(db: SqlCipher): SqlReader {
 
 async function openSqlCipherReader(place: { file: string; keyHex: string }): Promise<Reader> {
   const db = openSqlCipher(place.file, place.keyHex);
+  // As Vault.open does (SqlDatabase.warm): compile what the first reads use, and run the page statements once on
+  // keys that match nothing, so neither engine's first page pays for compiling its SQL.
+  for (const { sql, params } of messages.pageStatements) db.prepare(sql).get(params as CipherParams);
+  db.prepare(SEARCH_SQL);
   db.prepare(LIST_SQL).all();
   const reader = sqlCipherAsReader(db);
   return {
