@@ -10,25 +10,20 @@ import type { Migration } from './migration';
  * less often than pages are read, and a new message without them costs
  * nothing: the columns default to 0.
  */
+/** A 0/1 column on messages that says whether any row of `table` refers to the message, and the triggers that keep it so. */
+const flagKeptBy = (flag: string, table: string): string[] => [
+  `ALTER TABLE messages ADD COLUMN ${flag} INTEGER NOT NULL DEFAULT 0`,
+  `UPDATE messages SET ${flag} = 1 WHERE id IN (SELECT message_id FROM ${table})`,
+  `CREATE TRIGGER ${table}_flag_insert AFTER INSERT ON ${table} BEGIN
+     UPDATE messages SET ${flag} = 1 WHERE id = new.message_id AND ${flag} = 0;
+   END`,
+  `CREATE TRIGGER ${table}_flag_delete AFTER DELETE ON ${table} BEGIN
+     UPDATE messages SET ${flag} = EXISTS (SELECT 1 FROM ${table} WHERE message_id = old.message_id) WHERE id = old.message_id;
+   END`,
+];
+
 export const pageFlagsSchema: Migration = {
   version: 14,
   name: 'page-flags',
-  statements: [
-    `ALTER TABLE messages ADD COLUMN has_reactions INTEGER NOT NULL DEFAULT 0`,
-    `ALTER TABLE messages ADD COLUMN has_attachments INTEGER NOT NULL DEFAULT 0`,
-    `UPDATE messages SET has_reactions = 1 WHERE id IN (SELECT message_id FROM reactions)`,
-    `UPDATE messages SET has_attachments = 1 WHERE id IN (SELECT message_id FROM message_attachments)`,
-    `CREATE TRIGGER reactions_flag_insert AFTER INSERT ON reactions BEGIN
-       UPDATE messages SET has_reactions = 1 WHERE id = new.message_id AND has_reactions = 0;
-     END`,
-    `CREATE TRIGGER reactions_flag_delete AFTER DELETE ON reactions BEGIN
-       UPDATE messages SET has_reactions = EXISTS (SELECT 1 FROM reactions WHERE message_id = old.message_id) WHERE id = old.message_id;
-     END`,
-    `CREATE TRIGGER message_attachments_flag_insert AFTER INSERT ON message_attachments BEGIN
-       UPDATE messages SET has_attachments = 1 WHERE id = new.message_id AND has_attachments = 0;
-     END`,
-    `CREATE TRIGGER message_attachments_flag_delete AFTER DELETE ON message_attachments BEGIN
-       UPDATE messages SET has_attachments = EXISTS (SELECT 1 FROM message_attachments WHERE message_id = old.message_id) WHERE id = old.message_id;
-     END`,
-  ],
+  statements: [...flagKeptBy('has_reactions', 'reactions'), ...flagKeptBy('has_attachments', 'message_attachments')],
 };
