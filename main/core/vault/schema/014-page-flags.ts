@@ -1,15 +1,5 @@
 import type { Migration } from './migration';
 
-/**
- * Whether a message has reactions or attachments, kept on its row by
- * triggers. A page of messages fetches those details only for the messages
- * that have them; it used to find out by probing both tables for each of its
- * messages (`id IN (SELECT message_id FROM reactions)`), which was a tenth of
- * the first page's time after unlock (0.41-0.43 ms against 0.37-0.38 ms for
- * 50 messages at 200,000). Reactions and attachment links are written far
- * less often than pages are read, and a new message without them costs
- * nothing: the columns default to 0.
- */
 /** A 0/1 column on messages that says whether any row of `table` refers to the message, and the triggers that keep it so. */
 const flagKeptBy = (flag: string, table: string): string[] => [
   `ALTER TABLE messages ADD COLUMN ${flag} INTEGER NOT NULL DEFAULT 0`,
@@ -22,6 +12,16 @@ const flagKeptBy = (flag: string, table: string): string[] => [
    END`,
 ];
 
+/**
+ * Whether a message has reactions or attachments, kept on its row by
+ * triggers. A page of messages fetches those details only for the messages
+ * that have them; it used to find out by probing both tables for each of its
+ * messages (`id IN (SELECT message_id FROM reactions)`). Reading two columns
+ * instead: 50 messages at 200,000, 0.180 -> 0.165 ms warm, about 5% less
+ * right after unlock. Reactions and attachment links are written far less
+ * often than pages are read, and a new message without them costs nothing:
+ * the columns default to 0.
+ */
 export const pageFlagsSchema: Migration = {
   version: 14,
   name: 'page-flags',
