@@ -393,13 +393,14 @@ async function openVaultReader(place: VaultPlace): Promise<Reader> {
   };
 }
 
+/** Bound values as @signalapp/sqlcipher types them. */
+type CipherParams = ReadonlyArray<string | number | null | Uint8Array<ArrayBuffer>>;
+
 /**
  * SQLCipher behind the vault's read interface, so a page is the very same
  * typed query on both engines: messages.messagePage, its SQL (engine-neutral:
  * one JSON value per page) and the JavaScript that turns it into messages.
  */
-type CipherParams = ReadonlyArray<string | number | null | Uint8Array<ArrayBuffer>>;
-
 function sqlCipherAsReader(db: SqlCipher): SqlReader {
   return {
     all: (sql, params = []) => db.prepare(sql).all(params as CipherParams),
