@@ -154,7 +154,10 @@ export class AttachmentStore {
       const fileSize = this.io.fstatSync(fd).size;
       const header = Buffer.alloc(HEADER_BYTES);
       if (this.io.readSync(fd, header, 0, HEADER_BYTES, 0) < HEADER_BYTES) throw corrupt('it is shorter than its header');
-      if (header.toString('latin1', 0, 8) !== MAGIC || header.readUInt16LE(8) !== VERSION) throw corrupt('unknown signature or version');
+      if (header.toString('latin1', 0, 8) !== MAGIC) throw corrupt('unknown signature');
+      const version = header.readUInt16LE(8);
+      if (version > VERSION) throw new VaultError('newer-format', `The attachment file was written by a newer Hearth (format version ${version}; this one reads up to ${VERSION}). Update Hearth to open it.`);
+      if (version !== VERSION) throw corrupt(`unknown format version ${version}`);
       const chunkBytes = header.readUInt32LE(12);
       const idBytes = Buffer.from(id, 'hex');
       if (chunkBytes === 0 || chunkBytes > 16 * 1024 * 1024 || !header.subarray(16, 32).equals(idBytes)) throw corrupt('its header does not match');

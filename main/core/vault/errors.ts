@@ -28,6 +28,8 @@ export const vaultErrorKinds = [
   'vault-exists',
   /** The database was written by a newer Hearth. */
   'newer-schema',
+  /** A vault file (key header, snapshot, journal, attachment) is in a format a newer Hearth wrote. */
+  'newer-format',
   /** The disk is full: the commit did not happen. */
   'disk-full',
   /** Writing or syncing failed for another reason; the vault must be reopened. */

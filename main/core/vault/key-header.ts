@@ -47,9 +47,11 @@ export type KeyEntry = z.infer<typeof KeyEntry>;
  */
 const RekeyBridge = z.object({ newUnderOld: Base64, oldUnderNew: Base64 });
 
+const KEY_HEADER_VERSION = 1;
+
 export const KeyHeader = z.object({
   format: z.literal('hearth-vault-keys'),
-  version: z.literal(1),
+  version: z.literal(KEY_HEADER_VERSION),
   vaultId: Base64,
   /** keys[0] is current; a second entry (the previous key) exists only during a full rekey. */
   keys: z.array(KeyEntry).min(1).max(2),
@@ -235,6 +237,10 @@ export function readKeyHeader(io: VaultFs, file: string): KeyHeader {
     json = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new VaultError('corrupt-keys', 'The key header (vault.keys.json) is damaged: it is not valid JSON.');
+  }
+  const version = typeof json === 'object' && json !== null && 'version' in json ? json.version : undefined;
+  if (typeof version === 'number' && version > KEY_HEADER_VERSION) {
+    throw new VaultError('newer-format', `The key header (vault.keys.json) was written by a newer Hearth (version ${version}; this one reads up to ${KEY_HEADER_VERSION}). Update Hearth to open it; nothing was changed.`);
   }
   const parsed = KeyHeader.safeParse(json);
   if (!parsed.success) throw new VaultError('corrupt-keys', 'The key header (vault.keys.json) is damaged or from an unknown version.');

@@ -49,6 +49,9 @@ export function decodeHeader(bytes: Buffer, magic: string, what: string, corrupt
   if (bytes.toString('latin1', 0, 8) !== magic) throw new VaultError(corrupt, `The ${what} does not start with the vault's signature; it is damaged or not a Hearth file.`);
   if (bytes.readUInt32LE(96) !== crc32(bytes.subarray(0, 96))) throw new VaultError(corrupt, `The ${what}'s header is damaged (checksum mismatch).`);
   const version = bytes.readUInt16LE(8);
+  const newest = Math.max(...versions);
+  // A later version is not damage: a newer Hearth wrote it (after a downgrade, say), and updating opens it.
+  if (version > newest) throw new VaultError('newer-format', `The ${what} was written by a newer Hearth (format version ${version}; this one reads up to ${newest}). Update Hearth to open it; nothing was changed.`);
   if (!versions.includes(version)) throw new VaultError(corrupt, `The ${what} has format version ${version}; this Hearth reads version ${versions.join(' or ')}.`);
   return {
     version,

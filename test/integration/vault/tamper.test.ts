@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Vault, VaultError, messages, type VaultErrorKind } from '../../../main/core/vault';
 import { fingerprint, message, newKeyFile, quiet, seedConversation, tempDir } from '../../unit/vault/helpers';
@@ -207,5 +208,34 @@ describe('a damaged vault fails to open with a typed error and is left untouched
     dir = copyOf(pristine);
     rewrite(dir, 'vault.keys.json', (b) => b.subarray(0, b.length - 3));
     await expectRefusal(dir, 'corrupt-keys');
+  });
+});
+
+describe('a vault a newer Hearth wrote (after a downgrade) is refused as newer, not as damaged, and left untouched', () => {
+  /** The sealed headers' version field, with the CRC made right again: what a newer writer would produce. */
+  const withVersion = (version: number) => (bytes: Buffer) => {
+    bytes.writeUInt16LE(version, 8);
+    bytes.writeUInt32LE(crc32(bytes.subarray(0, 96)), 96);
+    return bytes;
+  };
+
+  it('refuses a journal or snapshot in a later format version', async () => {
+    for (const name of ['vault.journal', 'vault.snapshot']) {
+      const dir = copyOf(pristine);
+      rewrite(dir, name, withVersion(3));
+      await expectRefusal(dir, 'newer-format', /newer Hearth.*format version 3/);
+    }
+  });
+
+  it('refuses a key header in a later version', async () => {
+    const dir = copyOf(pristine);
+    rewrite(dir, 'vault.keys.json', (b) => Buffer.from(JSON.stringify({ ...(JSON.parse(b.toString('utf8')) as object), version: 2 })));
+    await expectRefusal(dir, 'newer-format', /key header.*newer Hearth/);
+  });
+
+  it('still calls an unknown older version damage', async () => {
+    const dir = copyOf(pristine);
+    rewrite(dir, 'vault.snapshot', withVersion(0));
+    await expectRefusal(dir, 'corrupt-snapshot', /format version 0/);
   });
 });

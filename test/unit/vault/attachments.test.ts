@@ -60,7 +60,7 @@ describe('attachments at rest', () => {
     await vault.close();
   }, 60_000);
 
-  it('detects a changed, truncated or missing attachment file', async () => {
+  it('detects a changed, truncated or missing attachment file, and tells one from a newer Hearth apart', async () => {
     const { vault, dir } = await keyfileVault();
     const content = randomBytes(200_000);
     const info = await vault.attachments.put([content], { contentType: 'application/octet-stream', createdAt: 1 });
@@ -73,6 +73,14 @@ describe('attachments at rest', () => {
     await expect(collect(vault.attachments.chunks(info.id))).rejects.toMatchObject({ kind: 'corrupt-attachment' });
     // Cut exactly at a chunk boundary: the last remaining chunk was not sealed as the final one.
     fs.writeFileSync(file, original.subarray(0, 32 + 2 * (65536 + 28)));
+    await expect(collect(vault.attachments.chunks(info.id))).rejects.toMatchObject({ kind: 'corrupt-attachment' });
+    // A later format version is a newer Hearth's file, not damage; an unknown older one is damage.
+    const later = Buffer.from(original);
+    later.writeUInt16LE(2, 8);
+    fs.writeFileSync(file, later);
+    await expect(collect(vault.attachments.chunks(info.id))).rejects.toMatchObject({ kind: 'newer-format', message: expect.stringMatching(/newer Hearth/) as unknown });
+    later.writeUInt16LE(0, 8);
+    fs.writeFileSync(file, later);
     await expect(collect(vault.attachments.chunks(info.id))).rejects.toMatchObject({ kind: 'corrupt-attachment' });
     fs.rmSync(file);
     await expect(collect(vault.attachments.chunks(info.id))).rejects.toMatchObject({ kind: 'corrupt-attachment' });
