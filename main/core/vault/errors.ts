@@ -47,12 +47,19 @@ export type VaultErrorKind = (typeof vaultErrorKinds)[number];
 
 export class VaultError extends Error {
   override readonly name = 'VaultError';
+  /**
+   * Open failed on the journal alone (damaged, missing, from another
+   * generation) while the key and the snapshot are fine: Vault.salvage can open
+   * the vault with the snapshot and the journal's intact records.
+   */
+  readonly salvageable: boolean;
   constructor(
     readonly kind: VaultErrorKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; salvageable?: boolean },
   ) {
     super(message, options);
+    this.salvageable = options?.salvageable ?? false;
   }
 }
 

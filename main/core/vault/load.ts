@@ -4,7 +4,7 @@ import type { VaultFs } from './file-io';
 import { JournalWriter, type JournalHeader, checkJournalKey, readJournalHeader, replayJournal } from './journal';
 import { type KeyHeader, keyIdText, vaultIdOf } from './key-header';
 import { fileNames, vaultPath } from './layout';
-import { loadSnapshot, readSnapshotHeader } from './snapshot';
+import { type SnapshotHeader, loadSnapshot, readSnapshotHeader } from './snapshot';
 import { SqlDatabase } from './sqlite';
 
 /** A compaction that a crash interrupted after its new journal began (docs/vault-format.md, "Open"). */
@@ -41,8 +41,19 @@ export async function loadVault(io: VaultFs, dir: string, keyHeader: KeyHeader, 
   const databaseKey = keys.get(keyIdText(snapshotHeader.keyId));
   if (!databaseKey) throw new VaultError('wrong-key', 'The key given does not open this vault\'s snapshot.');
   const { image } = loadSnapshot(io, snapshotFile, deriveSubkey(databaseKey, vaultId, 'snapshot'));
-  const generation = snapshotHeader.generation;
+  try {
+    return await applyJournals(io, dir, image, snapshotHeader, vaultId, keys);
+  } catch (error) {
+    image.fill(0); // if the database never took it over
+    // The key and the snapshot are fine: whatever failed from here on was the journal, which salvage can get past.
+    if (error instanceof VaultError) throw new VaultError(error.kind, error.message, { cause: error.cause, salvageable: true });
+    throw error;
+  }
+}
 
+/** Replays the journal(s) that belong on top of the snapshot (see "Open" in the format doc) into a database holding `image`. */
+async function applyJournals(io: VaultFs, dir: string, image: Buffer, snapshotHeader: SnapshotHeader, vaultId: Buffer, keys: Map<string, Buffer>): Promise<LoadedVault> {
+  const generation = snapshotHeader.generation;
   const journalFile = vaultPath(dir, fileNames.journal);
   const nextFile = vaultPath(dir, fileNames.nextJournal);
   const journal = readJournalHeader(io, journalFile);

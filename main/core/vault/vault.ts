@@ -24,6 +24,7 @@ import {
 import type { PassphraseKdfParams } from './kdf';
 import { fileNames, vaultPath } from './layout';
 import { type LoadedVault, type UnfinishedCompaction, loadVault } from './load';
+import { type SalvageReport, salvageVault } from './salvage';
 import { RecordingWriter } from './recording-writer';
 import { formatRecoveryKey, newRecoverySecret } from './recovery-key';
 import { SCHEMA_VERSION, migrations } from './schema';
@@ -159,9 +160,49 @@ export class Vault {
     return Vault.openWithKeys(dir, header, keys, options);
   }
 
-  private static async openWithKeys(dir: string, header: KeyHeader, keys: Map<string, Buffer>, options: VaultOptions): Promise<Vault> {
+  /**
+   * Opens the vault as open() does; when that fails on the journal alone (a
+   * VaultError marked `salvageable`: damaged, missing, or from another
+   * generation), opens it with the snapshot and the journal's intact records
+   * instead, and makes that the state on disk, the unreadable journal set
+   * aside (salvage.ts). The report is null when nothing needed salvaging.
+   */
+  static async salvage(dir: string, unlock: Unlock, options: VaultOptions = {}): Promise<{ vault: Vault; report: SalvageReport | null }> {
     const io = options.fs ?? nodeFs;
-    const loaded = await loadVault(io, dir, header, keys);
+    const header = readKeyHeader(io, vaultPath(dir, fileNames.keys));
+    const keys = await unlockKeys(header, unlock, io);
+    let loaded: LoadedVault;
+    let report: SalvageReport | null = null;
+    try {
+      loaded = await loadVault(io, dir, header, keys);
+    } catch (error) {
+      if (!(error instanceof VaultError) || !error.salvageable) {
+        wipe(...keys.values());
+        throw error;
+      }
+      try {
+        ({ loaded, report } = await salvageVault(io, dir, header, keys, error, { snapshotPageBytes: options.snapshotPageBytes }));
+      } catch (failure) {
+        wipe(...keys.values());
+        throw failure;
+      }
+    }
+    return { vault: await Vault.fromLoaded(dir, header, loaded, options), report };
+  }
+
+  private static async openWithKeys(dir: string, header: KeyHeader, keys: Map<string, Buffer>, options: VaultOptions): Promise<Vault> {
+    let loaded: LoadedVault;
+    try {
+      loaded = await loadVault(options.fs ?? nodeFs, dir, header, keys);
+    } catch (error) {
+      wipe(...keys.values());
+      throw error;
+    }
+    return Vault.fromLoaded(dir, header, loaded, options);
+  }
+
+  /** Checks the schema, migrates and warms up a freshly loaded database. */
+  private static async fromLoaded(dir: string, header: KeyHeader, loaded: LoadedVault, options: VaultOptions): Promise<Vault> {
     const version = loaded.db.get('PRAGMA user_version')?.user_version as number;
     if (version > SCHEMA_VERSION) {
       loaded.db.close();
