@@ -39,6 +39,8 @@ Commands:
   verify NAME            mark NAME's safety number as verified (unverify NAME: undo)
   accept-identity NAME   accept NAME's changed safety number and release held messages
   status --json
+  salvage [--json]       open a profile whose recent history is damaged (unlock says so) with
+                         what is intact; the damaged part is kept aside in the profile folder
 
 NAME is the name of one of your groups (exactly; quote it if it has spaces), else a
 contact's username (added as a contact if new). MEMBER is a username.

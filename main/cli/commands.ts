@@ -3,8 +3,7 @@ import { HearthError, type ConversationSummary, type Message } from '../../share
 import { Client } from '../core/client/client';
 import { isWrongKey, toHearthError } from '../core/errors';
 import { directConversationId } from '../core/messaging/views';
-import { messaging, conversations, type Protection, type Unlock } from '../core/vault';
-import { writeNewKeyFile } from '../core/vault';
+import { messaging, conversations, writeNewKeyFile, type Protection, type SalvageReport, type Unlock } from '../core/vault';
 import { parseCli, usage, UsageError, type CliArgs } from './args';
 import fs from 'node:fs';
 
@@ -37,6 +36,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       await init(args, profile, io);
       return EXIT.ok;
     }
+    if (name === 'salvage') {
+      const salvaged = await Client.salvage(profile, unlockFrom(args, io));
+      client = salvaged.client;
+      printSalvage(salvaged.report, args, io);
+      return EXIT.ok;
+    }
     client = await Client.open(profile, unlockFrom(args, io));
     return await run(client, name ?? '', rest, args, io);
   } catch (error) {
@@ -44,11 +49,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.err('hearth: wrong passphrase or key file for this profile.');
       return EXIT.wrongKey;
     }
-    const message = error instanceof UsageError ? `${error.message} (hearth --help for usage)` : toHearthError(error).message;
+    const problem = toHearthError(error);
+    const message =
+      error instanceof UsageError ? `${error.message} (hearth --help for usage)` : problem.kind === 'damaged' ? `${problem.message} (hearth salvage opens what is intact)` : problem.message;
     io.err(`hearth: ${message.replace(/\s+/g, ' ')}`);
     return EXIT.failed;
   } finally {
     await client?.close().catch(() => undefined);
+  }
+}
+
+function printSalvage(report: SalvageReport | null, args: CliArgs, io: CliIo): void {
+  if (args.json) io.out(JSON.stringify({ salvaged: report !== null, ...report }));
+  else if (!report) io.out('Nothing was damaged; the profile opens as usual.');
+  else {
+    io.out(`Opened what is intact: the last full save and ${report.keptCommits} change(s) after it.`);
+    io.out(`What was wrong: ${report.reason}`);
+    for (const name of report.setAside) io.out(`The damaged part is kept, as it was, in ${name}.`);
   }
 }
 

@@ -160,6 +160,14 @@ export function createCore(options: CoreOptions): Core {
         adopt(await Client.open(options.profileDir, unlockFor(args.with), options.client));
         return { state: 'unlocked' as const };
       }),
+    'vault.salvage': (args) =>
+      exclusive(async () => {
+        if (client) return { state: 'unlocked' as const, report: null };
+        if (!Vault.exists(options.profileDir)) throw new HearthError('not-found', 'There is no profile here yet. Create one first.');
+        const { client: opened, report } = await Client.salvage(options.profileDir, unlockFor(args.with), options.client);
+        adopt(opened);
+        return { state: 'unlocked' as const, report };
+      }),
     'vault.lock': async () => {
       await lock();
       return { state: vaultState() };

@@ -11,6 +11,7 @@ import { isVaultError } from './vault';
 export function toHearthError(error: unknown): HearthError {
   if (error instanceof HearthError) return error;
   if (isVaultError(error)) {
+    if (error.salvageable) return new HearthError('damaged', error.message);
     switch (error.kind) {
       case 'wrong-key':
       case 'wrong-passphrase':

@@ -81,6 +81,17 @@ export type UnreadCount = z.infer<typeof UnreadCount>;
 
 const Ok = z.object({ ok: z.literal(true) });
 const VaultStateResult = z.object({ state: VaultState });
+
+/** What salvage kept and set aside (main/core/vault/salvage.ts); null when nothing needed salvaging. */
+export const SalvageReport = z.object({
+  /** Commits recorded after the last full save that could still be read. */
+  keptCommits: z.number().int().nonnegative(),
+  /** Why the rest could not be read. */
+  reason: z.string().max(2000),
+  /** File names, in the profile folder, of the damaged parts kept aside. */
+  setAside: z.array(z.string().max(256)).max(4),
+});
+export type SalvageReport = z.infer<typeof SalvageReport>;
 const Passphrase = z.string().min(1).max(1024);
 
 /** How this profile's vault key is protected now (null before the profile exists); readable while locked. */
@@ -97,6 +108,8 @@ export const methods = {
   'account.create': { args: CreateProfileArgs, result: CreateProfileResult },
   /** Fails with kind 'unauthorized' when the passphrase or key is wrong. */
   'vault.unlock': { args: z.object({ with: UnlockWith }), result: VaultStateResult },
+  /** After an unlock failed with kind 'damaged': unlocks with the history as it was before the damage, which is set aside. */
+  'vault.salvage': { args: z.object({ with: UnlockWith }), result: z.object({ state: VaultState, report: SalvageReport.nullable() }) },
   'vault.lock': { args: NoArgs, result: VaultStateResult },
   'account.get': { args: NoArgs, result: AccountInfo },
   'vault.getProtection': { args: NoArgs, result: VaultProtection },

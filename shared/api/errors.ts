@@ -17,6 +17,8 @@ export const errorKinds = [
   'unavailable',
   /** Sending is held: the contact's identity changed while verified; accept the change first. */
   'untrusted-identity',
+  /** Unlocking found the recent history damaged (the key and the rest are fine): 'vault.salvage' opens what is intact. */
+  'damaged',
   'internal',
 ] as const;
 

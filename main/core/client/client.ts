@@ -17,7 +17,7 @@ import * as sendOps from '../messaging/send';
 import { ProtocolStore } from '../protocol';
 import { VaultProtocolStorage } from '../protocol/vault-storage';
 import { AnonymousSender, RelayConnection, type RelayConnectionOptions } from '../transport';
-import { Vault, groups, messages, messaging, profile, type Unlock, type VaultOptions } from '../vault';
+import { Vault, groups, messages, messaging, profile, type SalvageReport, type Unlock, type VaultOptions } from '../vault';
 import { readSettings, writeSettings } from './settings';
 import { storageUsage } from './storage-usage';
 
@@ -112,7 +112,20 @@ export class Client {
 
   /** Unlocks the profile in `dir`. Wrong keys fail here (VaultError 'wrong-passphrase' / 'wrong-key'). */
   static async open(dir: string, unlock: Unlock, options: ClientOptions = {}): Promise<Client> {
-    const vault = await Vault.open(dir, unlock, options.vaultOptions);
+    return Client.start(await Vault.open(dir, unlock, options.vaultOptions), options);
+  }
+
+  /**
+   * Unlocks the profile in `dir` as open() does, or, when that fails on the
+   * journal alone (VaultError.salvageable), with the history as it was before
+   * the damage (Vault.salvage). The report is null when nothing was damaged.
+   */
+  static async salvage(dir: string, unlock: Unlock, options: ClientOptions = {}): Promise<{ client: Client; report: SalvageReport | null }> {
+    const { vault, report } = await Vault.salvage(dir, unlock, options.vaultOptions);
+    return { client: await Client.start(vault, options), report };
+  }
+
+  private static async start(vault: Vault, options: ClientOptions): Promise<Client> {
     try {
       // Files no row refers to: drafts never sent, a crash between a file and its commit.
       vault.attachments.sweep();

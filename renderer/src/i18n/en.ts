@@ -86,6 +86,16 @@ export const en = {
   'unlock.usePassphrase': 'Use the passphrase',
   'unlock.useKeychain': 'Use the keychain',
   'unlock.useKeyFile': 'Use a key file',
+  'unlock.damaged.explain': 'Your key is right, and your history up to the damage is intact. Hearth can open it as it was just before the damage. The damaged part is kept aside, untouched, in your profile folder.',
+  'unlock.damaged.salvage': 'Open what is intact',
+  'unlock.damaged.salvaging': 'Opening what is intact…',
+
+  'salvage.title': 'Your history is open, without its damaged part',
+  'salvage.lead': 'Everything up to the damage is here. What was saved after it could not be read.',
+  'salvage.kept': 'Changes recovered after the last full save: {count}.',
+  'salvage.reason': 'What was wrong: {reason}',
+  'salvage.setAside': 'The damaged part is kept, as it was, in your profile folder: {files}.',
+  'salvage.done': 'Continue',
 
   'nav.label': 'Main',
   'nav.chats': 'Chats',

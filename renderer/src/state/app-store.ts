@@ -1,4 +1,4 @@
-import { HearthError, type AppInfo, type CreateProfileArgs, type FirstRunInfo, type HearthClient, type SerializedError, type UnlockWith, type VaultProtection, type VaultState } from '../../../shared/api';
+import { HearthError, type AppInfo, type CreateProfileArgs, type FirstRunInfo, type HearthClient, type SalvageReport, type SerializedError, type UnlockWith, type VaultProtection, type VaultState } from '../../../shared/api';
 import type { z } from 'zod';
 import type { BridgeState, BridgeStateSource } from '../bridge/bridge-state';
 import { Observable } from './observable';
@@ -17,6 +17,8 @@ export interface AppState {
    * confirms they saved it. Held only in memory, and only this long.
    */
   readonly recoveryKey: string | null;
+  /** What salvage kept and set aside, until the person has read it. */
+  readonly salvageReport: SalvageReport | null;
 }
 
 /**
@@ -31,7 +33,7 @@ export class AppStore extends Observable<AppState> {
     readonly client: HearthClient,
     private readonly bridgeState: BridgeStateSource,
   ) {
-    super({ bridge: bridgeState.getState(), info: null, firstRun: null, vaultState: null, protection: null, unreadTotal: 0, loadError: null, recoveryKey: null });
+    super({ bridge: bridgeState.getState(), info: null, firstRun: null, vaultState: null, protection: null, unreadTotal: 0, loadError: null, recoveryKey: null, salvageReport: null });
   }
 
   start(): void {
@@ -81,6 +83,17 @@ export class AppStore extends Observable<AppState> {
     const { state } = await this.client.call('vault.unlock', { with: how });
     this.update({ vaultState: state });
     void this.refreshUnread();
+  }
+
+  /** After an unlock failed with kind 'damaged': unlocks with what is intact; the report stays until dismissSalvageReport(). */
+  async salvage(how: UnlockWith): Promise<void> {
+    const { state, report } = await this.client.call('vault.salvage', { with: how });
+    this.update({ vaultState: state, salvageReport: report });
+    void this.refreshUnread();
+  }
+
+  dismissSalvageReport(): void {
+    this.update({ salvageReport: null });
   }
 
   async lock(): Promise<void> {

@@ -8,12 +8,13 @@ import { MainLayout } from './MainLayout';
 import { OnboardingScreen } from './onboarding/OnboardingScreen';
 import { RecoveryKeyScreen } from './onboarding/RecoveryKeyScreen';
 import { StatusScreen } from './StatusScreen';
+import { SalvageReportScreen } from './unlock/SalvageReportScreen';
 import { UnlockScreen } from './unlock/UnlockScreen';
 
 /** Chooses the screen from the app state: access problem, start-up, first run, locked, or the messenger. */
 export function App({ store }: { store: AppStore }): ReactElement {
   const state = useStore(store);
-  const { bridge, info, firstRun, loadError, unreadTotal, vaultState, recoveryKey } = state;
+  const { bridge, info, firstRun, loadError, unreadTotal, vaultState, recoveryKey, salvageReport } = state;
 
   useEffect(() => showUnreadBadge(unreadTotal), [unreadTotal]);
 
@@ -36,6 +37,7 @@ export function App({ store }: { store: AppStore }): ReactElement {
   if (recoveryKey) return <RecoveryKeyScreen recoveryKey={recoveryKey} onDone={() => store.confirmRecoveryKeySaved()} />;
   if (vaultState === 'uninitialized') return <OnboardingScreen store={store} info={firstRun} />;
   if (vaultState === 'locked') return <UnlockScreen store={store} protection={state.protection} />;
+  if (salvageReport) return <SalvageReportScreen report={salvageReport} onDone={() => store.dismissSalvageReport()} />;
   return <UnlockedApp store={store} />;
 }
 

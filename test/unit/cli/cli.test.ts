@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,30 @@ describe('hearth command line', () => {
     const status = await cli(['--profile', profile, '--passphrase-env', 'PASS', 'status', '--json'], { PASS: 'correct horse' });
     expect(status.code).toBe(0);
     expect(JSON.parse(status.out[0] ?? '')).toMatchObject({ username: 'pat', deviceId: 1, registered: true, vaultState: 'unlocked', messages: 0, outboxPending: 0 });
+  }, 60_000);
+
+  it('points a damaged profile to salvage, which opens what is intact and says so', async () => {
+    const profile = path.join(dir, 'sal');
+    const keyfile = path.join(dir, 'sal.key');
+    expect((await cli(['--profile', profile, 'init', '--username', 'sal', '--relay', relay.url, '--keyfile', keyfile])).code).toBe(0);
+    const journal = path.join(profile, 'vault.journal');
+    const bytes = await readFile(journal);
+    bytes[40] = (bytes[40] as number) ^ 2;
+    await writeFile(journal, bytes);
+
+    const refused = await cli(['--profile', profile, '--keyfile', keyfile, 'status', '--json']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toEqual([expect.stringMatching(/^hearth: .*journal.*\(hearth salvage opens what is intact\)$/)]);
+
+    const salvaged = await cli(['--profile', profile, '--keyfile', keyfile, 'salvage', '--json']);
+    expect(salvaged.code).toBe(0);
+    const report = JSON.parse(salvaged.out[0] ?? '') as { salvaged: boolean; keptCommits: number; setAside: string[] };
+    expect(report).toMatchObject({ salvaged: true, keptCommits: 0 });
+    expect(await readdir(profile)).toContain(report.setAside[0]);
+
+    const status = await cli(['--profile', profile, '--keyfile', keyfile, 'status', '--json']);
+    expect(JSON.parse(status.out[0] ?? '')).toMatchObject({ username: 'sal', registered: true });
+    expect((await cli(['--profile', profile, '--keyfile', keyfile, 'salvage'])).out).toEqual(['Nothing was damaged; the profile opens as usual.']);
   }, 60_000);
 
   it('sends, syncs, shows history and search, and prints safety numbers', async () => {

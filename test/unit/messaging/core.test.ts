@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,34 @@ describe('core contract', () => {
     expect(settings).toMatchObject({ theme: 'dark', relayUrl: relay.url });
     expect(await call(c, 'settings.get')).toMatchObject({ theme: 'dark', autoLockMinutes: 5, sendReadReceipts: true });
     expect(((await call(c, 'storage.getUsage')) as { totalBytes: number }).totalBytes).toBeGreaterThan(0);
+  });
+
+  it('reports a damaged journal as kind damaged, changing nothing, and salvage unlocks with what is intact', async () => {
+    const { core: c } = core('rosa');
+    const unlock = { with: { kind: 'passphrase', passphrase: 'pass phrase' } };
+    await call(c, 'account.create', { username: 'rosa', relayUrl: relay.url, protection: { kind: 'passphrase', passphrase: 'pass phrase' } });
+    await call(c, 'settings.update', { autoLockMinutes: 7 });
+    expect(await call(c, 'vault.lock')).toEqual({ state: 'locked' });
+
+    const dir = path.join(root, 'rosa');
+    const journal = path.join(dir, 'vault.journal');
+    const bytes = await readFile(journal);
+    bytes[30] = (bytes[30] as number) ^ 1;
+    await writeFile(journal, bytes);
+    const before = await readdir(dir);
+    await expect(call(c, 'vault.unlock', unlock)).rejects.toMatchObject({ kind: 'damaged', message: expect.stringMatching(/journal/) as unknown });
+    expect(await readdir(dir)).toEqual(before);
+    expect(await call(c, 'vault.getState')).toEqual({ state: 'locked' });
+
+    const salvaged = (await call(c, 'vault.salvage', unlock)) as { state: string; report: { keptCommits: number; setAside: string[] } };
+    expect(salvaged.state).toBe('unlocked');
+    expect(salvaged.report.keptCommits).toBe(0);
+    expect(salvaged.report.setAside).toHaveLength(1);
+    expect(await readdir(dir)).toContain(salvaged.report.setAside[0]);
+    expect(await call(c, 'settings.get')).toMatchObject({ autoLockMinutes: 7 });
+    // Once salvaged, it locks and unlocks as usual; salvage on a sound vault reports nothing.
+    await call(c, 'vault.lock');
+    expect(await call(c, 'vault.salvage', unlock)).toEqual({ state: 'unlocked', report: null });
   });
 
   it('carries a conversation through the contract, with events', async () => {

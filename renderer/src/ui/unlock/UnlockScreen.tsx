@@ -20,6 +20,8 @@ export function UnlockScreen({ store, protection }: { store: AppStore; protectio
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [failures, setFailures] = useState(0);
+  /** The way in that found the history damaged, kept (in memory, until the method changes) to open what is intact with it. */
+  const [damagedWith, setDamagedWith] = useState<UnlockWith | null>(null);
   const [waitUntil, setWaitUntil] = useState(0);
   const now = useNow(waitUntil);
   const input = useRef<HTMLInputElement>(null);
@@ -43,6 +45,7 @@ export function UnlockScreen({ store, protection }: { store: AppStore; protectio
       await store.unlock(how);
     } catch (failure) {
       const problem = HearthError.from(failure);
+      setDamagedWith(problem.kind === 'damaged' ? how : null);
       const wrong = problem.kind === 'unauthorized';
       const count = wrong ? failures + 1 : failures;
       setFailures(count);
@@ -55,10 +58,23 @@ export function UnlockScreen({ store, protection }: { store: AppStore; protectio
     }
   };
 
+  const salvage = async () => {
+    if (!damagedWith || busy) return;
+    setBusy(true);
+    try {
+      await store.salvage(damagedWith);
+    } catch (failure) {
+      setError(HearthError.from(failure).message);
+      setDamagedWith(null);
+      setBusy(false);
+    }
+  };
+
   const switchTo = (next: Method) => {
     setMethod(next);
     setSecret('');
     setError(null);
+    setDamagedWith(null);
   };
 
   const needsSecret = !(method === 'primary' && protection === 'keychain');
@@ -102,6 +118,14 @@ export function UnlockScreen({ store, protection }: { store: AppStore; protectio
                 {waiting > 0 ? ` ${t('unlock.wait', { seconds: waiting })}` : ''}
               </span>
             </p>
+          ) : null}
+          {damagedWith ? (
+            <>
+              <p>{t('unlock.damaged.explain')}</p>
+              <button type="button" className="button" disabled={busy} onClick={() => void salvage()}>
+                {busy ? t('unlock.damaged.salvaging') : t('unlock.damaged.salvage')}
+              </button>
+            </>
           ) : null}
           <button type="submit" className="button button--primary" disabled={busy || waiting > 0 || (needsSecret && !secret)}>
             {busy ? t('unlock.unlocking') : t('unlock.submit')}
