@@ -1,10 +1,12 @@
 import { deriveSubkey, wipe } from './crypto';
-import { VaultError } from './errors';
+import { VaultError, type VaultErrorKind } from './errors';
 import type { VaultFs } from './file-io';
 import { JournalWriter, type JournalHeader, checkJournalKey, readJournalHeader, replayJournal } from './journal';
 import { type KeyHeader, keyIdText, vaultIdOf } from './key-header';
 import { fileNames, vaultPath } from './layout';
 import { type SnapshotHeader, loadSnapshot, readSnapshotHeader } from './snapshot';
+import { SCHEMA_VERSION, newerSchemaError, schemaVersionOf } from './schema';
+import type { RecordedStatement } from './sql-value';
 import { SqlDatabase } from './sqlite';
 
 /** A compaction that a crash interrupted after its new journal began (docs/vault-format.md, "Open"). */
@@ -40,14 +42,39 @@ export async function loadVault(io: VaultFs, dir: string, keyHeader: KeyHeader, 
   sameVault(snapshotHeader, vaultId, 'snapshot', 'corrupt-snapshot');
   const databaseKey = keys.get(keyIdText(snapshotHeader.keyId));
   if (!databaseKey) throw new VaultError('wrong-key', 'The key given does not open this vault\'s snapshot.');
-  const { image } = loadSnapshot(io, snapshotFile, deriveSubkey(databaseKey, vaultId, 'snapshot'));
+  const snapshotKey = deriveSubkey(databaseKey, vaultId, 'snapshot');
+  let image: Buffer;
+  try {
+    ({ image } = loadSnapshot(io, snapshotFile, snapshotKey));
+  } finally {
+    wipe(snapshotKey);
+  }
   try {
     return await applyJournals(io, dir, image, snapshotHeader, vaultId, keys);
   } catch (error) {
     image.fill(0); // if the database never took it over
-    // The key and the snapshot are fine: whatever failed from here on was the journal, which salvage can get past.
-    if (error instanceof VaultError) throw new VaultError(error.kind, error.message, { cause: error.cause, salvageable: true });
+    // The key and the snapshot are fine: what failed from here on was the journal, which salvage can get past,
+    // unless a newer Hearth wrote it (that is not damage; updating opens it).
+    if (error instanceof VaultError && !notDamage.has(error.kind)) throw new VaultError(error.kind, error.message, { cause: error.cause, salvageable: true });
     throw error;
+  }
+}
+
+/** Refusals that are not damage: salvage must not "repair" what a newer Hearth wrote. */
+export const notDamage: ReadonlySet<VaultErrorKind> = new Set(['newer-format', 'newer-schema']);
+
+/**
+ * Applies one journal record. A record that fails after the database went to
+ * a schema this Hearth does not know was written by a newer Hearth (its SQL
+ * may call functions this one lacks): that is not damage.
+ */
+export function applyRecord(db: SqlDatabase, statements: readonly RecordedStatement[], sequence: number): void {
+  try {
+    for (const { sql, params } of statements) db.run(sql, params);
+  } catch (error) {
+    const version = schemaVersionOf(db);
+    if (version > SCHEMA_VERSION) throw newerSchemaError(version);
+    throw new VaultError('corrupt-journal', `Journal record ${sequence} could not be applied (${(error as Error).message}).`);
   }
 }
 
@@ -78,33 +105,32 @@ async function applyJournals(io: VaultFs, dir: string, image: Buffer, snapshotHe
     throw mismatch(next.generation, generation);
   }
 
-  const journalKeys = replay.map(({ file, header }) => {
-    const key = keys.get(keyIdText(header.keyId));
-    if (!key) throw new VaultError('wrong-key', 'The key given does not open this vault\'s journal.');
-    const journalKey = deriveSubkey(key, vaultId, 'journal');
-    checkJournalKey(io, file, journalKey);
-    return journalKey;
-  });
-
-  const db = await SqlDatabase.open(image);
+  const journalKeys: Buffer[] = [];
+  let db: SqlDatabase | null = null;
   let replayedRecords = 0;
   try {
+    for (const { file, header } of replay) {
+      const key = keys.get(keyIdText(header.keyId));
+      if (!key) throw new VaultError('wrong-key', 'The key given does not open this vault\'s journal.');
+      journalKeys.push(deriveSubkey(key, vaultId, 'journal'));
+      checkJournalKey(io, file, journalKeys[journalKeys.length - 1] as Buffer);
+    }
+    const database = await SqlDatabase.open(image);
+    db = database;
+    const version = schemaVersionOf(database);
+    if (version > SCHEMA_VERSION) throw newerSchemaError(version);
     let tail = null;
     for (let i = 0; i < replay.length; i++) {
       const { file, header } = replay[i] as (typeof replay)[number];
       // One SQLite transaction per file: replaying thousands of small commits one by one would
       // pay for thousands of index flushes; the journal's own records are the unit of durability.
-      db.run('BEGIN');
+      database.run('BEGIN');
       tail = replayJournal(io, file, header, journalKeys[i] as Buffer, (statements, sequence) => {
-        try {
-          for (const { sql, params } of statements) db.run(sql, params);
-        } catch (error) {
-          throw new VaultError('corrupt-journal', `Journal record ${sequence} could not be applied (${(error as Error).message}).`);
-        }
+        applyRecord(database, statements, sequence);
         replayedRecords++;
       });
-      db.run('COMMIT');
-      if (unfinished && replay.length === 2 && i === 0) unfinished.image = db.export();
+      database.run('COMMIT');
+      if (unfinished && replay.length === 2 && i === 0) unfinished.image = database.export();
     }
     const last = replay[replay.length - 1] as (typeof replay)[number];
     const writerKey = journalKeys[journalKeys.length - 1] as Buffer;
@@ -113,9 +139,10 @@ async function applyJournals(io: VaultFs, dir: string, image: Buffer, snapshotHe
     const writerKeyId = keyIdText(last.header.keyId);
     const currentKey = keys.get(writerKeyId) as Buffer;
     for (const [id, key] of keys) if (id !== writerKeyId) wipe(key);
-    return { db, databaseKey: currentKey, generation: unfinished ? unfinished.generation : generation, writer, unfinished, replayedRecords, snapshotBytes: snapshotHeader.imageLength };
+    return { db: database, databaseKey: currentKey, generation: unfinished ? unfinished.generation : generation, writer, unfinished, replayedRecords, snapshotBytes: snapshotHeader.imageLength };
   } catch (error) {
-    db.close();
+    wipe(...journalKeys);
+    db?.close();
     throw error;
   }
 }

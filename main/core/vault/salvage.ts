@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { deriveSubkey, keyIdOf, wipe } from './crypto';
-import { VaultError, isVaultError } from './errors';
+import { VaultError } from './errors';
 import { type VaultFs, ioError, syncDirectory } from './file-io';
 import { JournalWriter, type JournalHeader, checkJournalKey, createJournal, readJournalHeader, replayJournal } from './journal';
-import { type KeyHeader, keyIdText, vaultIdOf } from './key-header';
+import { type KeyHeader, keyIdText, vaultIdOf, writeKeyHeader } from './key-header';
 import { fileNames, vaultPath } from './layout';
-import type { LoadedVault } from './load';
+import { type LoadedVault, applyRecord, notDamage } from './load';
+import { SCHEMA_VERSION, newerSchemaError, schemaVersionOf } from './schema';
 import { loadSnapshot, readSnapshotHeader, writeSnapshot } from './snapshot';
 import { SqlDatabase } from './sqlite';
 
@@ -15,8 +16,9 @@ import { SqlDatabase } from './sqlite';
  * the journal's records up to the first bad one. Plain open refuses such a
  * vault and changes nothing; this is what the person chooses afterwards,
  * instead of losing the whole history to one bad sector in the last few
- * minutes of it. Nothing is deleted: the journals that could not be read are
- * renamed aside (docs/vault-format.md, "Salvage").
+ * minutes of it. Nothing is deleted: the journals that could not be read, and
+ * the attachment files only their lost records referred to, are moved aside
+ * (docs/vault-format.md, "Salvage").
  */
 
 export interface SalvageReport {
@@ -24,23 +26,22 @@ export interface SalvageReport {
   keptCommits: number;
   /** Why the rest could not be kept: the error plain open gave, in words a person can read. */
   reason: string;
-  /** Names of the journals moved aside in the profile folder (sealed, as they were). */
+  /** Names, in the profile folder, of what was moved aside (sealed, as it was). */
   setAside: string[];
 }
 
 interface Candidate {
   name: typeof fileNames.journal | typeof fileNames.nextJournal;
   header: JournalHeader | null;
-  /** Why the header could not be read, when it could not. */
-  problem: VaultError | null;
 }
 
+/** A journal's header, or null when it is missing or unreadable; one a newer Hearth wrote is not damage and stops salvage. */
 function readCandidate(io: VaultFs, dir: string, name: Candidate['name']): Candidate {
   try {
-    return { name, header: readJournalHeader(io, vaultPath(dir, name)), problem: null };
+    return { name, header: readJournalHeader(io, vaultPath(dir, name)) };
   } catch (error) {
-    if (!isVaultError(error)) throw error;
-    return { name, header: null, problem: error };
+    if (!(error instanceof VaultError) || notDamage.has(error.kind)) throw error;
+    return { name, header: null };
   }
 }
 
@@ -59,11 +60,13 @@ function applicable(candidates: readonly Candidate[], vaultId: Buffer, generatio
 /**
  * Builds the in-memory database from the snapshot and every intact record,
  * then makes that the vault's new state on disk: a new snapshot one
- * generation above anything present, the unreadable journals renamed aside,
- * and a fresh journal. Each step is atomic and the order keeps a crash
- * harmless: until the fresh journal exists, open refuses the files (the new
- * snapshot's generation matches no journal) and salvage gets the same result
- * again from the new snapshot alone.
+ * generation above anything of this vault present, the journals renamed
+ * aside, orphaned attachment files moved aside, and a fresh journal. Each step
+ * is atomic and the order keeps a crash harmless: until the fresh journal
+ * exists, open refuses the files (the new snapshot's generation matches no
+ * journal) and salvage gets the same result again from the new snapshot.
+ * Everything that would refuse the result (a newer schema) is checked before
+ * the first write.
  */
 export async function salvageVault(
   io: VaultFs,
@@ -72,44 +75,70 @@ export async function salvageVault(
   keys: Map<string, Buffer>,
   reason: VaultError,
   options: { snapshotPageBytes?: number } = {},
-): Promise<{ loaded: LoadedVault; report: SalvageReport }> {
+): Promise<{ keyHeader: KeyHeader; loaded: LoadedVault; report: SalvageReport }> {
   const vaultId = vaultIdOf(keyHeader);
   const snapshotFile = vaultPath(dir, fileNames.snapshot);
   const snapshotHeader = readSnapshotHeader(io, snapshotFile);
   if (!snapshotHeader.vaultId.equals(vaultId)) throw new VaultError('corrupt-snapshot', 'The snapshot belongs to another vault.');
-  const databaseKey = keys.get(keyIdText(snapshotHeader.keyId));
-  if (!databaseKey) throw new VaultError('wrong-key', 'The key given does not open this vault\'s snapshot.');
-  const { image } = loadSnapshot(io, snapshotFile, deriveSubkey(databaseKey, vaultId, 'snapshot'));
-
+  const snapshotKey = keys.get(keyIdText(snapshotHeader.keyId));
+  if (!snapshotKey) throw new VaultError('wrong-key', 'The key given does not open this vault\'s snapshot.');
+  // The newest key: during a full rekey that a crash interrupted, salvage finishes it as open would.
+  const databaseKey = keys.get(keyHeader.keys[0]?.keyId ?? '') ?? snapshotKey;
+  const readKey = deriveSubkey(snapshotKey, vaultId, 'snapshot');
+  let image: Buffer;
+  try {
+    ({ image } = loadSnapshot(io, snapshotFile, readKey));
+  } finally {
+    wipe(readKey);
+  }
   const candidates = [readCandidate(io, dir, fileNames.journal), readCandidate(io, dir, fileNames.nextJournal)];
-  const db = await SqlDatabase.open(image);
+
+  let db: SqlDatabase;
+  try {
+    db = await SqlDatabase.open(image);
+  } catch (error) {
+    image.fill(0);
+    throw error;
+  }
+  const journalKey = deriveSubkey(databaseKey, vaultId, 'journal');
   try {
     const keptCommits = replayIntact(io, dir, db, applicable(candidates, vaultId, snapshotHeader.generation), keys, vaultId);
-    const newest = Math.max(snapshotHeader.generation, ...candidates.map((c) => c.header?.generation ?? 0));
-    const identity = { vaultId, keyId: keyIdOf(databaseKey), generation: newest + 1 };
+    const ours = candidates.filter((c) => c.header?.vaultId.equals(vaultId));
+    const identity = { vaultId, keyId: keyIdOf(databaseKey), generation: 1 + Math.max(snapshotHeader.generation, ...ours.map((c) => c.header?.generation ?? 0)) };
 
-    await writeSnapshot(io, snapshotFile, db.export(), identity, deriveSubkey(databaseKey, vaultId, 'snapshot'), { pageBytes: options.snapshotPageBytes });
+    const exported = db.export();
+    const snapshotBytes = exported.length;
+    const writeKey = deriveSubkey(databaseKey, vaultId, 'snapshot');
+    try {
+      await writeSnapshot(io, snapshotFile, exported, identity, writeKey, { pageBytes: options.snapshotPageBytes });
+    } finally {
+      wipe(writeKey, exported);
+    }
     const setAside: string[] = [];
     for (const { name } of candidates) {
-      if (!io.existsSync(vaultPath(dir, name))) continue;
-      const aside = `${name}.damaged-${identity.generation}`;
-      try {
-        io.renameSync(vaultPath(dir, name), path.join(dir, aside));
-      } catch (error) {
-        throw ioError(error, 'setting the damaged journal aside');
-      }
-      setAside.push(aside);
+      if (io.existsSync(vaultPath(dir, name))) setAside.push(moveAside(io, dir, name, `${name}.damaged-${identity.generation}`));
     }
+    const attachmentsAside = moveOrphanedAttachments(io, dir, db, `${fileNames.attachments}.damaged-${identity.generation}`);
+    if (attachmentsAside) setAside.push(attachmentsAside);
     syncDirectory(io, dir);
-    const journalKey = deriveSubkey(databaseKey, vaultId, 'journal');
     const header = createJournal(io, vaultPath(dir, fileNames.journal), identity, journalKey);
     const writer = JournalWriter.open(io, vaultPath(dir, fileNames.journal), header, journalKey, JournalWriter.emptyTail(header));
+    // Snapshot and journal are sealed with one key now: an interrupted rekey is complete, its old key can go.
+    const current = keyIdText(identity.keyId);
+    let finalHeader = keyHeader;
+    if (keyHeader.keys.length > 1 || keyHeader.rekey) {
+      const { rekey: _done, ...rest } = keyHeader;
+      finalHeader = { ...rest, keys: rest.keys.filter((k) => k.keyId === current) };
+      writeKeyHeader(io, vaultPath(dir, fileNames.keys), finalHeader);
+    }
     for (const key of keys.values()) if (key !== databaseKey) wipe(key);
     return {
-      loaded: { db, databaseKey, generation: identity.generation, writer, unfinished: null, replayedRecords: keptCommits, snapshotBytes: image.length },
-      report: { keptCommits, reason: reason.message, setAside },
+      keyHeader: finalHeader,
+      loaded: { db, databaseKey, generation: identity.generation, writer, unfinished: null, replayedRecords: keptCommits, snapshotBytes },
+      report: { keptCommits, reason: reason.message.slice(0, 2000), setAside },
     };
   } catch (error) {
+    wipe(journalKey);
     db.close();
     throw error;
   }
@@ -119,41 +148,84 @@ export async function salvageVault(
  * Applies each journal's records in order, each record in a savepoint, and
  * stops at the first record (or journal) that fails any check: what came
  * before it is exactly the commits that were made before it. Returns how many
- * records were kept.
+ * records were kept. A database (or record) from a newer schema is refused
+ * instead: that is not damage.
  */
 function replayIntact(io: VaultFs, dir: string, db: SqlDatabase, journals: readonly Candidate[], keys: Map<string, Buffer>, vaultId: Buffer): number {
+  const refuseNewer = () => {
+    const version = schemaVersionOf(db);
+    if (version > SCHEMA_VERSION) throw newerSchemaError(version);
+  };
+  refuseNewer();
   let kept = 0;
   db.run('BEGIN');
-  try {
-    for (const { name, header } of journals) {
-      if (!header) break;
-      const key = keys.get(keyIdText(header.keyId));
-      if (!key) break;
-      const file = vaultPath(dir, name);
-      const journalKey = deriveSubkey(key, vaultId, 'journal');
-      try {
-        checkJournalKey(io, file, journalKey);
-        replayJournal(io, file, header, journalKey, (statements) => {
-          db.run('SAVEPOINT record');
-          try {
-            for (const { sql, params } of statements) db.run(sql, params);
-          } catch (error) {
-            db.run('ROLLBACK TO record');
-            db.run('RELEASE record');
-            throw new VaultError('corrupt-journal', `A journal record could not be applied (${(error as Error).message}).`);
-          }
+  for (const { name, header } of journals) {
+    const key = header && keys.get(keyIdText(header.keyId));
+    if (!header || !key) break;
+    const file = vaultPath(dir, name);
+    const journalKey = deriveSubkey(key, vaultId, 'journal');
+    try {
+      checkJournalKey(io, file, journalKey);
+      replayJournal(io, file, header, journalKey, (statements, sequence) => {
+        db.run('SAVEPOINT record');
+        try {
+          applyRecord(db, statements, sequence);
+        } catch (error) {
+          db.run('ROLLBACK TO record');
           db.run('RELEASE record');
-          kept++;
-        });
-      } catch (error) {
-        if (!isVaultError(error)) throw error;
-        break;
-      } finally {
-        wipe(journalKey);
-      }
+          throw error;
+        }
+        db.run('RELEASE record');
+        kept++;
+      });
+    } catch (error) {
+      if (!(error instanceof VaultError) || notDamage.has(error.kind)) throw error;
+      break;
+    } finally {
+      wipe(journalKey);
     }
-  } finally {
-    db.run('COMMIT');
   }
+  db.run('COMMIT');
+  refuseNewer();
   return kept;
+}
+
+/** Renames `name` to `aside` (or `aside-2`, … when taken) and returns the name used. */
+function moveAside(io: VaultFs, dir: string, name: string, aside: string): string {
+  let target = aside;
+  for (let n = 2; io.existsSync(path.join(dir, target)); n++) target = `${aside}-${n}`;
+  try {
+    io.renameSync(path.join(dir, name), path.join(dir, target));
+  } catch (error) {
+    throw ioError(error, 'setting a damaged file aside');
+  }
+  return target;
+}
+
+/**
+ * Attachment files that only the lost records referred to: their keys were
+ * in those records, so they are kept (sealed) for whoever recovers them from
+ * the set-aside journal, instead of being swept away as orphans.
+ */
+function moveOrphanedAttachments(io: VaultFs, dir: string, db: SqlDatabase, aside: string): string | null {
+  const folder = vaultPath(dir, fileNames.attachments);
+  let names: string[];
+  try {
+    names = io.readdirSync(folder) as string[];
+  } catch {
+    return null;
+  }
+  const known = new Set(db.all('SELECT id FROM attachments').map((r) => r.id as string));
+  const orphans = names.filter((name) => !known.has(name));
+  if (orphans.length === 0) return null;
+  let target = aside;
+  for (let n = 2; io.existsSync(path.join(dir, target)); n++) target = `${aside}-${n}`;
+  try {
+    io.mkdirSync(path.join(dir, target), { mode: 0o700 });
+    for (const name of orphans) io.renameSync(path.join(folder, name), path.join(dir, target, name));
+  } catch (error) {
+    throw ioError(error, 'setting attachment files aside');
+  }
+  syncDirectory(io, folder);
+  return target;
 }

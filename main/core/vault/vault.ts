@@ -27,7 +27,7 @@ import { type LoadedVault, type UnfinishedCompaction, loadVault } from './load';
 import { type SalvageReport, salvageVault } from './salvage';
 import { RecordingWriter } from './recording-writer';
 import { formatRecoveryKey, newRecoverySecret } from './recovery-key';
-import { SCHEMA_VERSION, migrations } from './schema';
+import { SCHEMA_VERSION, migrations, newerSchemaError, schemaVersionOf } from './schema';
 import { listStatements } from './queries/conversations';
 import { pageStatements } from './queries/messages';
 import { INDEX_AT_COMMIT_SCHEMA, indexNewMessages, optimizeSearchIndex, searchStatements, tidySearchIndex } from './queries/search';
@@ -173,6 +173,7 @@ export class Vault {
     const keys = await unlockKeys(header, unlock, io);
     let loaded: LoadedVault;
     let report: SalvageReport | null = null;
+    let keyHeader = header;
     try {
       loaded = await loadVault(io, dir, header, keys);
     } catch (error) {
@@ -181,13 +182,13 @@ export class Vault {
         throw error;
       }
       try {
-        ({ loaded, report } = await salvageVault(io, dir, header, keys, error, { snapshotPageBytes: options.snapshotPageBytes }));
+        ({ loaded, report, keyHeader } = await salvageVault(io, dir, header, keys, error, { snapshotPageBytes: options.snapshotPageBytes }));
       } catch (failure) {
         wipe(...keys.values());
         throw failure;
       }
     }
-    return { vault: await Vault.fromLoaded(dir, header, loaded, options), report };
+    return { vault: await Vault.fromLoaded(dir, keyHeader, loaded, options), report };
   }
 
   private static async openWithKeys(dir: string, header: KeyHeader, keys: Map<string, Buffer>, options: VaultOptions): Promise<Vault> {
@@ -203,12 +204,12 @@ export class Vault {
 
   /** Checks the schema, migrates and warms up a freshly loaded database. */
   private static async fromLoaded(dir: string, header: KeyHeader, loaded: LoadedVault, options: VaultOptions): Promise<Vault> {
-    const version = loaded.db.get('PRAGMA user_version')?.user_version as number;
+    const version = schemaVersionOf(loaded.db);
     if (version > SCHEMA_VERSION) {
       loaded.db.close();
       await loaded.writer.close();
       wipe(loaded.databaseKey);
-      throw new VaultError('newer-schema', `This vault was written by a newer Hearth (schema ${version}; this one knows up to ${SCHEMA_VERSION}). Update Hearth to open it.`);
+      throw newerSchemaError(version);
     }
     const vault = new Vault(dir, header, loaded, options);
     vault.indexesAtCommit = version >= INDEX_AT_COMMIT_SCHEMA;

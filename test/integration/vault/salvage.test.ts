@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vault, VaultError, messages, type VaultErrorKind } from '../../../main/core/vault';
-import { faultyFs, fingerprint, keyfileVault, message, newKeyFile, quiet, seedConversation } from '../../unit/vault/helpers';
+import { crc32 } from 'node:zlib';
+import { FAST_KDF, faultyFs, fingerprint, keyfileVault, message, newKeyFile, quiet, seedConversation, tempDir } from '../../unit/vault/helpers';
 
 /**
  * Salvage: a vault whose journal is damaged, missing or from another
@@ -137,6 +138,87 @@ describe('salvaging a vault whose journal cannot be read', () => {
       expect(error.salvageable).toBe(false);
       expect(fingerprint(dir)).toEqual(before);
     }
+  });
+
+  it('refuses, changing nothing, what a newer Hearth wrote: a journal in a later format, a database at a later schema', async () => {
+    const { dir, keyFile } = await journaledVault();
+    const unlock = { kind: 'keyfile', path: keyFile } as const;
+    const journal = path.join(dir, 'vault.journal');
+    const original = fs.readFileSync(journal);
+    const later = Buffer.from(original);
+    later.writeUInt16LE(3, 8);
+    later.writeUInt32LE(crc32(later.subarray(0, 96)), 96);
+    fs.writeFileSync(journal, later);
+    for (const attempt of [Vault.open(dir, unlock, quiet), Vault.salvage(dir, unlock, quiet)]) {
+      const before = fingerprint(dir);
+      const error = await refusal(attempt);
+      expect(error).toMatchObject({ kind: 'newer-format', salvageable: false });
+      expect(fingerprint(dir)).toEqual(before);
+    }
+
+    // A newer Hearth migrated (journaled like any commit), then the journal was damaged after it.
+    fs.writeFileSync(journal, original);
+    const vault = await Vault.open(dir, unlock, quiet);
+    await vault.write((tx) => tx.run('PRAGMA user_version = 999'));
+    const migrated = vault.stats().journalBytes;
+    const c = vault.read((db) => db.get('SELECT id FROM conversations')?.id as string);
+    await vault.write((tx) => messages.insertMessage(tx, message(c, COMMITS, 'written by the newer Hearth')));
+    const end = vault.stats().journalBytes;
+    await vault.close({ compact: false });
+    flipInRecord(dir, [migrated, end], 1);
+    const before = fingerprint(dir);
+    expect(await refusal(Vault.salvage(dir, unlock, quiet))).toMatchObject({ kind: 'newer-schema', salvageable: false });
+    expect(fingerprint(dir)).toEqual(before);
+  });
+
+  it('finishes a full rekey that a crash interrupted, so the new passphrase keeps working', async () => {
+    const { io, faults } = faultyFs();
+    const dir = path.join(tempDir(), 'profile');
+    const { vault } = await Vault.create(dir, { kind: 'passphrase', passphrase: 'before', kdf: FAST_KDF }, { ...quiet, fs: io });
+    const c = await seedConversation(vault);
+    await vault.write((tx) => messages.insertMessage(tx, message(c, 0, 'journaled message 0')));
+    await vault.compact();
+    faults.failRenameOf = 'vault.snapshot.tmp';
+    await expect(vault.rekey({ kind: 'passphrase', passphrase: 'after', kdf: FAST_KDF })).rejects.toThrow();
+    faults.dead = true;
+    // The old journal is damaged: plain open fails, salvage with the new passphrase opens.
+    const journal = path.join(dir, 'vault.journal');
+    const bytes = fs.readFileSync(journal);
+    bytes[30] = (bytes[30] as number) ^ 1;
+    fs.writeFileSync(journal, bytes);
+    const after = { kind: 'passphrase', passphrase: 'after' } as const;
+    expect((await refusal(Vault.open(dir, after, quiet))).salvageable).toBe(true);
+    const salvaged = await Vault.salvage(dir, after, quiet);
+    expect(bodies(salvaged.vault)).toEqual(expected(1));
+    await salvaged.vault.close();
+    const header = JSON.parse(fs.readFileSync(path.join(dir, 'vault.keys.json'), 'utf8')) as { keys: unknown[]; rekey?: unknown };
+    expect(header.keys).toHaveLength(1);
+    expect(header.rekey).toBeUndefined();
+    expect((await refusal(Vault.open(dir, { kind: 'passphrase', passphrase: 'before' }, quiet))).kind).toBe('wrong-passphrase');
+    const reopened = await Vault.open(dir, after, quiet);
+    expect(bodies(reopened)).toEqual(expected(1));
+    await reopened.close();
+  });
+
+  it('keeps attachment files that only lost records referred to, aside instead of swept away', async () => {
+    const { vault, dir, keyFile } = await keyfileVault();
+    const c = await seedConversation(vault);
+    await vault.compact();
+    const kept = await vault.attachments.put([Buffer.from('kept file')], { contentType: 'text/plain', createdAt: 1 });
+    await vault.write((tx) => messages.insertMessage(tx, message(c, 0, 'journaled message 0', { attachmentIds: [kept.id] })));
+    const middle = vault.stats().journalBytes;
+    const lost = await vault.attachments.put([Buffer.from('lost file')], { contentType: 'text/plain', createdAt: 2 });
+    const afterPut = vault.stats().journalBytes;
+    await vault.write((tx) => messages.insertMessage(tx, message(c, 1, 'journaled message 1', { attachmentIds: [lost.id] })));
+    await vault.close({ compact: false });
+    flipInRecord(dir, [middle, afterPut], 1);
+
+    const { vault: salvaged, report } = await Vault.salvage(dir, { kind: 'keyfile', path: keyFile }, quiet);
+    expect(bodies(salvaged)).toEqual(expected(1));
+    const aside = report?.setAside.find((name) => name.startsWith('attachments.damaged-')) as string;
+    expect(fs.readdirSync(path.join(dir, aside))).toEqual([lost.id]);
+    expect(fs.readdirSync(path.join(dir, 'attachments'))).toEqual([kept.id]);
+    await salvaged.close();
   });
 
   it('gives the same result when a crash stops it half-way and it runs again', async () => {

@@ -31,6 +31,11 @@ export function putSession(tx: SqlWriter, address: ProtocolAddress, record: Uint
   );
 }
 
+/** Every device this profile has a session with. */
+export function sessionAddresses(db: SqlReader): ProtocolAddress[] {
+  return db.all('SELECT address, device_id FROM protocol_sessions ORDER BY address, device_id').map((r) => ({ name: r.address as string, deviceId: int(r, 'device_id') }));
+}
+
 export function sessionDeviceIds(db: SqlReader, name: string): number[] {
   return db.all('SELECT device_id FROM protocol_sessions WHERE address = ? ORDER BY device_id', [name]).map((r) => int(r, 'device_id'));
 }

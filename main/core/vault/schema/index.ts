@@ -12,6 +12,8 @@ import { searchAtCommitSchema } from './011-search-at-commit';
 import { searchAtCommitTriggerSchema } from './012-search-at-commit-trigger';
 import { searchPairsBothWaysSchema } from './013-search-pairs-both-ways';
 import { pageFlagsSchema } from './014-page-flags';
+import { VaultError } from '../errors';
+import type { SqlReader } from '../sqlite';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -20,3 +22,13 @@ export type { Migration } from './migration';
 export const migrations: readonly Migration[] = [initialSchema, searchIndex, messagingSchema, sealedSenderSchema, disappearingSchema, attachmentsSchema, groupsSchema, attachmentFetchTokensSchema, groupTieBreakSchema, searchPairsSchema, searchAtCommitSchema, searchAtCommitTriggerSchema, searchPairsBothWaysSchema, pageFlagsSchema];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
+
+/** The schema version a database is at (SQLite's user_version). */
+export function schemaVersionOf(db: SqlReader): number {
+  return Number(db.get('PRAGMA user_version')?.user_version ?? 0);
+}
+
+/** The refusal for a database a newer Hearth wrote: not damage, and nothing to salvage. */
+export function newerSchemaError(version: number): VaultError {
+  return new VaultError('newer-schema', `This vault was written by a newer Hearth (schema ${version}; this one knows up to ${SCHEMA_VERSION}). Update Hearth to open it.`);
+}
