@@ -41,5 +41,7 @@ export function toHearthError(error: unknown): HearthError {
 
 /** True for a wrong passphrase or key: the CLI exits 2 on it. */
 export function isWrongKey(error: unknown): boolean {
+  // A journal sealed with another key than its snapshot is damage, not a wrong key: the one given opened the snapshot.
+  if (isVaultError(error) && error.salvageable) return false;
   return isVaultError(error, 'wrong-passphrase') || isVaultError(error, 'wrong-key') || (error instanceof HearthError && error.kind === 'unauthorized');
 }

@@ -1,5 +1,5 @@
 import { HearthError, type AccountInfo, type ConnectionState, type Contact, type ConversationSummary, type Message, type MessageCursor, type MessageVersion, type SafetyNumber, type SearchHit, type Settings, type StorageUsage } from '../../../shared/api';
-import { createProfile, PrekeyMaintenance, readAccountState, type CreateProfileInput } from '../account';
+import { createProfile, PrekeyMaintenance, readAccountState, retireRolledBackKeys, type CreateProfileInput } from '../account';
 import { Attachments } from '../messaging/attachments';
 import * as contactOps from '../messaging/contacts';
 import * as disappearingOps from '../messaging/disappearing';
@@ -122,6 +122,15 @@ export class Client {
    */
   static async salvage(dir: string, unlock: Unlock, options: ClientOptions = {}): Promise<{ client: Client; report: SalvageReport | null }> {
     const { vault, report } = await Vault.salvage(dir, unlock, options.vaultOptions);
+    if (report) {
+      try {
+        // Before the protocol store reads (and caches) anything: the state just salvaged is older than what was used.
+        await retireRolledBackKeys(vault, (options.now ?? Date.now)());
+      } catch (error) {
+        await vault.lock();
+        throw error;
+      }
+    }
     return { client: await Client.start(vault, options), report };
   }
 

@@ -46,7 +46,7 @@ export class AppStore extends Observable<AppState> {
       }),
       this.client.on('app.onDidChangeVaultState', ({ state }) => {
         this.update({ vaultState: state });
-        if (state !== 'unlocked') this.update({ unreadTotal: 0 });
+        if (state !== 'unlocked') this.update({ unreadTotal: 0, salvageReport: null });
       }),
       this.client.on('app.onDidChangeUnreadCount', ({ total }) => this.update({ unreadTotal: total })),
     );
@@ -98,7 +98,7 @@ export class AppStore extends Observable<AppState> {
 
   async lock(): Promise<void> {
     const { state } = await this.client.call('vault.lock', {});
-    this.update({ vaultState: state, unreadTotal: 0 });
+    this.update({ vaultState: state, unreadTotal: 0, salvageReport: null });
   }
 
   async refreshProtection(): Promise<void> {

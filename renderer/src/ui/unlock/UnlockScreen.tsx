@@ -106,7 +106,10 @@ export function UnlockScreen({ store, protection }: { store: AppStore; protectio
                 value={secret}
                 aria-invalid={error ? true : undefined}
                 aria-describedby={error ? 'unlock-error' : undefined}
-                onChange={(event) => setSecret(event.target.value)}
+                onChange={(event) => {
+                  setSecret(event.target.value);
+                  setDamagedWith(null);
+                }}
               />
             </div>
           ) : null}

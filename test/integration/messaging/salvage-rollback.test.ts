@@ -1,0 +1,53 @@
+import { cp, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Client } from '../../../main/core/client/client';
+import { bodies, dm, eventually, testClientOptions, useRelayAndProfiles } from './harness';
+
+/**
+ * A salvage that drops commits rolls the protocol state back: the sending
+ * ratchet is older than the messages already sent with it. Reusing it would
+ * repeat message keys (the peer refuses those as duplicates). After salvage
+ * every session is dropped and a reset sent, and the prekey ids move on, so
+ * both directions work again at once and nothing sent after it is lost.
+ */
+const fixture = useRelayAndProfiles('hearth-salvage-rollback-');
+
+describe('salvage and the Signal protocol state', () => {
+  it('starts new sessions after a rollback, so messages go through both ways instead of repeating message keys', async () => {
+    const ana = await fixture.profile('ana');
+    const ben = await fixture.profile('ben');
+    await ana.client.addContact('ben');
+    await ana.client.send(dm('ben'), 'before the backup');
+    await eventually(() => expect(bodies(ben.client, 'ana')).toEqual(['before the backup']));
+
+    // A copy of ana's files now (locking saves everything into the snapshot)...
+    await ana.client.close();
+    const backup = path.join(fixture.dir, 'ana-backup');
+    await cp(ana.dir, backup, { recursive: true });
+    await ana.reopen();
+    // ...then the ratchet moves on: messages sent after the copy.
+    for (const n of [1, 2, 3]) await ana.client.send(dm('ben'), `after the backup ${n}`);
+    await eventually(() => expect(bodies(ben.client, 'ana')).toHaveLength(4));
+    await ana.client.close();
+
+    // The older snapshot comes back beside the newer journal: open refuses, salvage keeps the older state.
+    await rm(path.join(ana.dir, 'vault.snapshot'));
+    await cp(path.join(backup, 'vault.snapshot'), path.join(ana.dir, 'vault.snapshot'));
+    const unlock = { kind: 'keyfile', path: ana.keyfile } as const;
+    await expect(Client.open(ana.dir, unlock, testClientOptions)).rejects.toMatchObject({ salvageable: true });
+    const { client, report } = await Client.salvage(ana.dir, unlock, testClientOptions);
+    expect(report).not.toBeNull();
+    expect(await readdir(ana.dir)).toContain(report?.setAside[0]);
+    ana.client = client;
+    client.start();
+    expect(bodies(client, 'ben')).toEqual(['before the backup']);
+
+    await client.send(dm('ben'), 'after the salvage');
+    await eventually(() => expect(bodies(ben.client, 'ana')).toEqual(['before the backup', 'after the backup 1', 'after the backup 2', 'after the backup 3', 'after the salvage']));
+    // Nothing Ben could not decrypt: no message key was used twice.
+    expect(ben.client.messagePage(dm('ana')).messages.some((m) => m.kind === 'decrypt-failed')).toBe(false);
+    await ben.client.send(dm('ana'), 'reply after the salvage');
+    await eventually(() => expect(bodies(client, 'ben')).toEqual(['before the backup', 'after the salvage', 'reply after the salvage']));
+  });
+});
