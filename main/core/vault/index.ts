@@ -15,7 +15,7 @@ export type { SqlReader, SqlWriter, Row } from './sqlite';
 export type { SqlValue, SqlParams } from './sql-value';
 export type { AttachmentInfo, AttachmentMeta, AttachmentStore, AttachmentWriter, FinishedAttachment } from './attachments';
 export type { VaultFs } from './file-io';
-export type { SalvageReport } from './salvage';
+export { ROLLED_BACK_SETTING, type SalvageReport } from './salvage';
 export { SCHEMA_VERSION } from './schema';
 export * as profile from './queries/profile';
 export * as contacts from './queries/contacts';

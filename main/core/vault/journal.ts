@@ -204,8 +204,11 @@ export function replayJournal(io: VaultFs, file: string, header: JournalHeader, 
       if (version >= 2 && hasZeroSector(bytes, start + RECORD_HEADER_BYTES, end)) break; // torn in place
       throw new VaultError('corrupt-journal', `Journal ${name}: record ${recordSequence} failed authentication (a byte was changed, or the record belongs elsewhere).`);
     }
-    apply(decodeRecord(payload, dictionary), recordSequence);
-    payload.fill(0);
+    try {
+      apply(decodeRecord(payload, dictionary), recordSequence);
+    } finally {
+      payload.fill(0);
+    }
     previousTag = Buffer.from(sealed.subarray(sealed.length - TAG_BYTES));
     sequence = recordSequence;
     offset = end;

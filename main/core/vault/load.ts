@@ -60,8 +60,11 @@ export async function loadVault(io: VaultFs, dir: string, keyHeader: KeyHeader, 
   }
 }
 
-/** Refusals that are not damage: salvage must not "repair" what a newer Hearth wrote. */
-export const notDamage: ReadonlySet<VaultErrorKind> = new Set(['newer-format', 'newer-schema']);
+/** Refusals that are not damage: salvage must not "repair" what a newer Hearth wrote, nor drop records over a failing read or a full memory. */
+export const notDamage: ReadonlySet<VaultErrorKind> = new Set(['newer-format', 'newer-schema', 'io-error']);
+
+/** SQLite running out of memory (or room) applying a record that checked out: the record is fine, the machine is not. */
+const OUT_OF_RESOURCES = /out of memory|SQLITE_NOMEM|SQLITE_FULL|database or disk is full/i;
 
 /**
  * Applies one journal record. A record that fails after the database went to
@@ -74,7 +77,9 @@ export function applyRecord(db: SqlDatabase, statements: readonly RecordedStatem
   } catch (error) {
     const version = schemaVersionOf(db);
     if (version > SCHEMA_VERSION) throw newerSchemaError(version);
-    throw new VaultError('corrupt-journal', `Journal record ${sequence} could not be applied (${(error as Error).message}).`);
+    const message = (error as Error).message;
+    if (OUT_OF_RESOURCES.test(message)) throw new VaultError('io-error', `Journal record ${sequence} could not be applied: ${message}. Close other programs and try again.`, { cause: error });
+    throw new VaultError('corrupt-journal', `Journal record ${sequence} could not be applied (${message}).`);
   }
 }
 
@@ -142,6 +147,7 @@ async function applyJournals(io: VaultFs, dir: string, image: Buffer, snapshotHe
     return { db: database, databaseKey: currentKey, generation: unfinished ? unfinished.generation : generation, writer, unfinished, replayedRecords, snapshotBytes: snapshotHeader.imageLength };
   } catch (error) {
     wipe(...journalKeys);
+    unfinished?.image?.fill(0);
     db?.close();
     throw error;
   }

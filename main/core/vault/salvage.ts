@@ -21,6 +21,15 @@ import { SqlDatabase } from './sqlite';
  * (docs/vault-format.md, "Salvage").
  */
 
+/**
+ * The setting salvage leaves in the database it keeps: the Signal protocol
+ * state in it may be older than what this device already used, and must be
+ * retired before anything is sent (main/core/account/rolled-back-keys.ts, which
+ * removes it). It is written into the new snapshot itself, so no crash can
+ * separate the salvage from the retiring.
+ */
+export const ROLLED_BACK_SETTING = 'vault.rolled-back';
+
 export interface SalvageReport {
   /** Journal records (commits) kept on top of the snapshot. */
   keptCommits: number;
@@ -84,6 +93,8 @@ export async function salvageVault(
   if (!snapshotKey) throw new VaultError('wrong-key', 'The key given does not open this vault\'s snapshot.');
   // The newest key: during a full rekey that a crash interrupted, salvage finishes it as open would.
   const databaseKey = keys.get(keyHeader.keys[0]?.keyId ?? '') ?? snapshotKey;
+  // Before the snapshot is decrypted: a journal from a newer Hearth stops salvage with no plaintext in memory.
+  const candidates = [readCandidate(io, dir, fileNames.journal), readCandidate(io, dir, fileNames.nextJournal)];
   const readKey = deriveSubkey(snapshotKey, vaultId, 'snapshot');
   let image: Buffer;
   try {
@@ -91,7 +102,6 @@ export async function salvageVault(
   } finally {
     wipe(readKey);
   }
-  const candidates = [readCandidate(io, dir, fileNames.journal), readCandidate(io, dir, fileNames.nextJournal)];
 
   let db: SqlDatabase;
   try {
@@ -103,6 +113,9 @@ export async function salvageVault(
   const journalKey = deriveSubkey(databaseKey, vaultId, 'journal');
   try {
     const keptCommits = replayIntact(io, dir, db, applicable(candidates, vaultId, snapshotHeader.generation), keys, vaultId);
+    markRolledBack(db);
+    // Worked out before the first write, so nothing below can fail on the database after files changed.
+    const orphans = orphanedAttachments(io, dir, db);
     const ours = candidates.filter((c) => c.header?.vaultId.equals(vaultId));
     const identity = { vaultId, keyId: keyIdOf(databaseKey), generation: 1 + Math.max(snapshotHeader.generation, ...ours.map((c) => c.header?.generation ?? 0)) };
 
@@ -118,7 +131,7 @@ export async function salvageVault(
     for (const { name } of candidates) {
       if (io.existsSync(vaultPath(dir, name))) setAside.push(moveAside(io, dir, name, `${name}.damaged-${identity.generation}`));
     }
-    const attachmentsAside = moveOrphanedAttachments(io, dir, db, `${fileNames.attachments}.damaged-${identity.generation}`);
+    const attachmentsAside = moveAttachmentsAside(io, dir, orphans, `${fileNames.attachments}.damaged-${identity.generation}`);
     if (attachmentsAside) setAside.push(attachmentsAside);
     syncDirectory(io, dir);
     const header = createJournal(io, vaultPath(dir, fileNames.journal), identity, journalKey);
@@ -205,19 +218,24 @@ function moveAside(io: VaultFs, dir: string, name: string, aside: string): strin
 /**
  * Attachment files that only the lost records referred to: their keys were
  * in those records, so they are kept (sealed) for whoever recovers them from
- * the set-aside journal, instead of being swept away as orphans.
+ * the set-aside journal, instead of being swept away as orphans. A database
+ * from before attachments existed refers to none.
  */
-function moveOrphanedAttachments(io: VaultFs, dir: string, db: SqlDatabase, aside: string): string | null {
-  const folder = vaultPath(dir, fileNames.attachments);
+function orphanedAttachments(io: VaultFs, dir: string, db: SqlDatabase): string[] {
   let names: string[];
   try {
-    names = io.readdirSync(folder) as string[];
+    names = io.readdirSync(vaultPath(dir, fileNames.attachments)) as string[];
   } catch {
-    return null;
+    return [];
   }
-  const known = new Set(db.all('SELECT id FROM attachments').map((r) => r.id as string));
-  const orphans = names.filter((name) => !known.has(name));
+  const hasTable = db.get("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'attachments'") !== undefined;
+  const known = new Set(hasTable ? db.all('SELECT id FROM attachments').map((r) => r.id as string) : []);
+  return names.filter((name) => !known.has(name));
+}
+
+function moveAttachmentsAside(io: VaultFs, dir: string, orphans: readonly string[], aside: string): string | null {
   if (orphans.length === 0) return null;
+  const folder = vaultPath(dir, fileNames.attachments);
   let target = aside;
   for (let n = 2; io.existsSync(path.join(dir, target)); n++) target = `${aside}-${n}`;
   try {
@@ -228,4 +246,10 @@ function moveOrphanedAttachments(io: VaultFs, dir: string, db: SqlDatabase, asid
   }
   syncDirectory(io, folder);
   return target;
+}
+
+/** Sets ROLLED_BACK_SETTING (schema 003 and later hold settings; a vault from before has never sent anything). */
+function markRolledBack(db: SqlDatabase): void {
+  if (!db.get("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'settings'")) return;
+  db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [ROLLED_BACK_SETTING, JSON.stringify(true)]);
 }

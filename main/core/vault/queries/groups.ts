@@ -235,3 +235,34 @@ export function heldBack(db: SqlReader, filter: { senders?: readonly string[]; d
 export function release(tx: SqlWriter, ids: readonly number[]): void {
   if (ids.length > 0) tx.run(`DELETE FROM group_pending WHERE id IN (${placeholders(ids.length)})`, ids);
 }
+
+/**
+ * After a rollback (salvage): each group send still queued moves to its
+ * group's current distribution, its sealed content to be made again; returns
+ * the moved sends with the members their queued entries go to.
+ */
+export function moveQueuedSendsToCurrentDistribution(tx: SqlWriter): Array<{ sendId: number; conversationId: string; distributionId: string; recipients: string[] }> {
+  const rows = tx.all(
+    `SELECT s.id AS send_id, s.conversation_id, g.distribution_id, o.recipient, o.kind
+       FROM group_sends s JOIN groups g ON g.conversation_id = s.conversation_id JOIN outbox o ON o.group_send_id = s.id
+      ORDER BY s.id, o.id`,
+  );
+  const moved = new Map<number, { sendId: number; conversationId: string; distributionId: string; recipients: string[] }>();
+  for (const row of rows) {
+    const sendId = int(row, 'send_id');
+    let send = moved.get(sendId);
+    if (!send) {
+      send = { sendId, conversationId: text(row, 'conversation_id'), distributionId: text(row, 'distribution_id'), recipients: [] };
+      moved.set(sendId, send);
+      tx.run('UPDATE group_sends SET distribution_id = ?, sealed_content = NULL WHERE id = ?', [send.distributionId, sendId]);
+    }
+    const recipient = text(row, 'recipient');
+    if (row.kind !== 'sender-key' && !send.recipients.includes(recipient)) send.recipients.push(recipient);
+  }
+  return [...moved.values()];
+}
+
+/** Our own sender-key states for distributions no group uses any more (a rollback's, which must never encrypt again). */
+export function deleteRetiredOwnSenderKeys(tx: SqlWriter): void {
+  tx.run('DELETE FROM protocol_sender_keys WHERE distribution_id IN (SELECT distribution_id FROM group_sender_keys) AND distribution_id NOT IN (SELECT distribution_id FROM groups)');
+}

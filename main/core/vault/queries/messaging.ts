@@ -426,6 +426,10 @@ export function putSetting(tx: SqlWriter, key: string, value: unknown): void {
   tx.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
 }
 
+export function deleteSetting(tx: SqlWriter, key: string): void {
+  tx.run('DELETE FROM settings WHERE key = ?', [key]);
+}
+
 // ------------------------------------------------------------- conversations
 
 export interface ConversationSummaryRow {

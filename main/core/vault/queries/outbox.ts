@@ -55,3 +55,9 @@ export function remove(tx: SqlWriter, id: number): void {
 export function nextDue(db: SqlReader): number | null {
   return intOrNull(db.get('SELECT min(next_attempt_at) AS t FROM outbox') ?? { t: null }, 't');
 }
+
+/** After a rollback (salvage): every queued entry is encrypted afresh, now (its unsent ciphertexts used dropped sessions). */
+export function reencryptAllNow(tx: SqlWriter, now: number): void {
+  tx.run('DELETE FROM outbox_deliveries WHERE sent = 0');
+  tx.run('UPDATE outbox SET next_attempt_at = ? WHERE next_attempt_at > ?', [now, now]);
+}
