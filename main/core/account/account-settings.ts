@@ -12,6 +12,8 @@ const AccountState = z.object({
   keysPublished: z.boolean(),
   /** When prekeys were last rotated (ms). */
   rotatedAt: z.number(),
+  /** Rotate the signed and last-resort prekeys at the next chance, whatever their age (after a salvage). */
+  rotateNow: z.boolean().optional(),
 });
 export type AccountState = z.infer<typeof AccountState>;
 

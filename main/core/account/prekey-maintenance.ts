@@ -85,12 +85,12 @@ export class PrekeyMaintenance {
 
   private async rotateIfDue(): Promise<void> {
     const state = this.vault.read((db) => readAccountState(db));
-    if (this.now() - state.rotatedAt < PREKEY_ROTATION_INTERVAL_MS) return;
-    const { upload } = await this.commit((tx) => rotatePrekeys(tx));
+    if (!state.rotateNow && this.now() - state.rotatedAt < PREKEY_ROTATION_INTERVAL_MS) return;
+    const { upload } = await this.commit((tx) => rotatePrekeys(tx, { force: state.rotateNow === true }));
     const rotatedAt = this.now();
     await this.vault.write((tx) => {
       const current = readAccountState(tx);
-      writeAccountState(tx, { ...current, rotatedAt, keysPublished: upload === null && current.keysPublished });
+      writeAccountState(tx, { ...current, rotatedAt, rotateNow: false, keysPublished: upload === null && current.keysPublished });
     });
     if (upload) {
       await this.upload(upload);

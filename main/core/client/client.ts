@@ -122,20 +122,13 @@ export class Client {
    */
   static async salvage(dir: string, unlock: Unlock, options: ClientOptions = {}): Promise<{ client: Client; report: SalvageReport | null }> {
     const { vault, report } = await Vault.salvage(dir, unlock, options.vaultOptions);
-    if (report) {
-      try {
-        // Before the protocol store reads (and caches) anything: the state just salvaged is older than what was used.
-        await retireRolledBackKeys(vault, (options.now ?? Date.now)());
-      } catch (error) {
-        await vault.lock();
-        throw error;
-      }
-    }
     return { client: await Client.start(vault, options), report };
   }
 
   private static async start(vault: Vault, options: ClientOptions): Promise<Client> {
     try {
+      // After a salvage, before the protocol store reads (and caches) anything: the state kept may be older than what was used.
+      await retireRolledBackKeys(vault, (options.now ?? Date.now)());
       // Files no row refers to: drafts never sent, a crash between a file and its commit.
       vault.attachments.sweep();
       const client = new Client(vault, options);

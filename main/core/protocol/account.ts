@@ -191,27 +191,29 @@ interface Dated {
   readonly createdAt: number;
 }
 
-function rotate(now: number, keys: readonly Dated[]): { create: boolean; deleteIds: number[] } {
+function rotate(now: number, keys: readonly Dated[], force: boolean): { create: boolean; deleteIds: number[] } {
   const newestFirst = [...keys].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
   const newest = newestFirst[0];
-  const create = newest === undefined || now - newest.createdAt >= PREKEY_ROTATION_INTERVAL_MS;
+  const create = force || newest === undefined || now - newest.createdAt >= PREKEY_ROTATION_INTERVAL_MS;
   const keep = create ? ROTATED_PREKEYS_KEPT - 1 : ROTATED_PREKEYS_KEPT;
   return { create, deleteIds: newestFirst.slice(keep).map((key) => key.id) };
 }
 
 /**
  * What a rotation at `now` does, given the stored keys: a new signed prekey and
- * a new last-resort Kyber prekey once the newest is two days old, keeping the
- * newest five of each (the new one included). A pure function, so the policy
- * is tested without clocks.
+ * a new last-resort Kyber prekey once the newest is two days old (or at once
+ * with `force`, after a salvage), keeping the newest five of each (the new one
+ * included). A pure function, so the policy is tested without clocks.
  */
 export function planPrekeyRotation(
   now: number,
   signedPreKeys: readonly SignedPreKeyMeta[],
   kyberPreKeys: readonly KyberPreKeyMeta[],
+  options: { force?: boolean } = {},
 ): PrekeyRotationPlan {
-  const signed = rotate(now, signedPreKeys);
-  const lastResort = rotate(now, kyberPreKeys.filter((key) => key.lastResort));
+  const force = options.force ?? false;
+  const signed = rotate(now, signedPreKeys, force);
+  const lastResort = rotate(now, kyberPreKeys.filter((key) => key.lastResort), force);
   const usedOneTime = kyberPreKeys.filter((key) => !key.lastResort && key.used).map((key) => key.id);
   return {
     createSignedPreKey: signed.create,
@@ -222,8 +224,8 @@ export function planPrekeyRotation(
 }
 
 /** Apply the rotation plan at the transaction's clock; the upload is null when nothing new needs publishing. */
-export async function rotatePrekeys(tx: ProtocolTransaction): Promise<{ plan: PrekeyRotationPlan; upload: PreKeyUpload | null }> {
-  const plan = planPrekeyRotation(tx.now(), await tx.listSignedPreKeys(), await tx.listKyberPreKeys());
+export async function rotatePrekeys(tx: ProtocolTransaction, options: { force?: boolean } = {}): Promise<{ plan: PrekeyRotationPlan; upload: PreKeyUpload | null }> {
+  const plan = planPrekeyRotation(tx.now(), await tx.listSignedPreKeys(), await tx.listKyberPreKeys(), options);
   for (const id of plan.deleteSignedPreKeyIds) tx.removeSignedPreKey(id);
   for (const id of plan.deleteKyberPreKeyIds) tx.removeKyberPreKey(id);
   if (!plan.createSignedPreKey && !plan.createLastResortKyberPreKey) return { plan, upload: null };

@@ -2,6 +2,8 @@ import { cp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Client } from '../../../main/core/client/client';
+import { readAccountState } from '../../../main/core/account';
+import { Vault, messaging } from '../../../main/core/vault';
 import { bodies, dm, eventually, testClientOptions, useRelayAndProfiles } from './harness';
 
 /**
@@ -36,9 +38,14 @@ describe('salvage and the Signal protocol state', () => {
     await cp(path.join(backup, 'vault.snapshot'), path.join(ana.dir, 'vault.snapshot'));
     const unlock = { kind: 'keyfile', path: ana.keyfile } as const;
     await expect(Client.open(ana.dir, unlock, testClientOptions)).rejects.toMatchObject({ salvageable: true });
-    const { client, report } = await Client.salvage(ana.dir, unlock, testClientOptions);
-    expect(report).not.toBeNull();
-    expect(await readdir(ana.dir)).toContain(report?.setAside[0]);
+    // The process dies right after the vault's salvage, before the client ever starts: the next plain open
+    // must still retire the rolled-back keys (salvage left a mark in the database it kept).
+    const salvaged = await Vault.salvage(ana.dir, unlock, { idleCompactMs: null });
+    expect(salvaged.report).not.toBeNull();
+    expect(await readdir(ana.dir)).toContain(salvaged.report?.setAside[0]);
+    const signedBefore = salvaged.vault.read((db) => messaging.newestSignedPreKey(db)?.id);
+    await salvaged.vault.close();
+    const client = await Client.open(ana.dir, unlock, testClientOptions);
     ana.client = client;
     client.start();
     expect(bodies(client, 'ben')).toEqual(['before the backup']);
@@ -49,5 +56,8 @@ describe('salvage and the Signal protocol state', () => {
     expect(ben.client.messagePage(dm('ana')).messages.some((m) => m.kind === 'decrypt-failed')).toBe(false);
     await ben.client.send(dm('ana'), 'reply after the salvage');
     await eventually(() => expect(bodies(client, 'ben')).toEqual(['before the backup', 'after the salvage', 'reply after the salvage']));
+    // New signed (and last-resort) prekeys were made and published at the first connection, under fresh ids.
+    await eventually(() => expect(client.vault.read((db) => readAccountState(db))).toMatchObject({ rotateNow: false, keysPublished: true }));
+    expect(client.vault.read((db) => messaging.newestSignedPreKey(db)?.id)).not.toBe(signedBefore);
   });
 });

@@ -101,6 +101,13 @@ describe('prekey rotation policy', () => {
     expect(planPrekeyRotation(now, signed([2, 4]), lastResort([2])).createSignedPreKey).toBe(true);
   });
 
+  it('rotates at once when forced (after a salvage rolled the keys back), keeping the newest five', () => {
+    const plan = planPrekeyRotation(now, signed([0.1, 1, 2, 3, 4]), lastResort([0.1]), { force: true });
+    expect(plan.createSignedPreKey).toBe(true);
+    expect(plan.createLastResortKyberPreKey).toBe(true);
+    expect(plan.deleteSignedPreKeyIds).toHaveLength(1);
+  });
+
   it('keeps the newest five, counting the one about to be made', () => {
     const plan = planPrekeyRotation(now, signed([2, 4, 6, 8, 10, 12]), lastResort([3, 5, 7, 9, 11, 13, 15]));
     expect(plan.deleteSignedPreKeyIds).toEqual([5, 6]);
