@@ -7,7 +7,7 @@ import { decryptMessage, isProtocolError, sealedSenderDecrypt, type DeviceAddres
 import { GroupReceiving, type HeldGroupContent } from './group-receive';
 import { applyProtocolWrites } from '../protocol/vault-storage';
 import { isRelayError } from '../transport';
-import { conversations, expiry, messages, messaging, outbox, type SqlWriter } from '../vault';
+import { conversations, expiry, groups, messages, messaging, outbox, type SqlWriter } from '../vault';
 import { decodeContent, DELETE_FOR_EVERYONE_MS, encodeReceipt, encodeSessionReset, hex, ReceiptType, TypingAction, type Content } from './content';
 import type { MessagingContext } from './context';
 import { applyPeerTimer, expiredOnArrival, timerFromSeconds } from './disappearing';
@@ -314,7 +314,10 @@ export class Receiver {
           break;
         }
         case 'sessionReset':
-          // Decrypting it already moved us onto the sender's new session; nothing to store.
+          // Decrypting it already moved us onto the sender's new session. A reset means the sender lost state
+          // (a broken session, or a salvage that rolled their history back), which may include our sender
+          // keys: our next send to each group we share gives them the key again.
+          groups.forgetKeyHolder(tx, from);
           break;
         case 'edit':
           changes.push({ conversationId: this.groups.targetConversation(tx, hex(body.value.targetId), from) ?? conversationId, from, targetUid: hex(body.value.targetId), body: body.value.body, at: Number(body.value.timestampMs) || now, serverAt: Number(outcome.envelope.serverTimestampMs) || now });

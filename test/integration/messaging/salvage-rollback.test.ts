@@ -15,6 +15,13 @@ import { bodies, dm, eventually, testClientOptions, useRelayAndProfiles } from '
  */
 const fixture = useRelayAndProfiles('hearth-salvage-rollback-');
 
+function texts(client: Client, conversationId: string): string[] {
+  return client
+    .messagePage(conversationId, { limit: 500 })
+    .messages.filter((m) => m.kind === 'text')
+    .map((m) => m.body ?? '');
+}
+
 describe('salvage and the Signal protocol state', () => {
   it('starts new sessions after a rollback, so messages go through both ways instead of repeating message keys', async () => {
     const ana = await fixture.profile('ana');
@@ -22,6 +29,9 @@ describe('salvage and the Signal protocol state', () => {
     await ana.client.addContact('ben');
     await ana.client.send(dm('ben'), 'before the backup');
     await eventually(() => expect(bodies(ben.client, 'ana')).toEqual(['before the backup']));
+    const group = await ana.client.createGroup('Pair', ['ben']);
+    await ana.client.send(group.id, 'group, before the backup');
+    await eventually(() => expect(texts(ben.client, group.id)).toEqual(['group, before the backup']));
 
     // A copy of ana's files now (locking saves everything into the snapshot)...
     await ana.client.close();
@@ -30,7 +40,12 @@ describe('salvage and the Signal protocol state', () => {
     await ana.reopen();
     // ...then the ratchet moves on: messages sent after the copy.
     for (const n of [1, 2, 3]) await ana.client.send(dm('ben'), `after the backup ${n}`);
+    await ana.client.send(group.id, 'group, after the backup');
     await eventually(() => expect(bodies(ben.client, 'ana')).toHaveLength(4));
+    await eventually(() => expect(texts(ben.client, group.id)).toHaveLength(2));
+    // Ben's first group message: his sender key reaches Ana in a commit the salvage will drop.
+    await ben.client.send(group.id, 'ben, after the backup');
+    await eventually(() => expect(texts(ana.client, group.id)).toContain('ben, after the backup'));
     await ana.client.close();
 
     // The older snapshot comes back beside the newer journal: open refuses, salvage keeps the older state.
@@ -56,6 +71,12 @@ describe('salvage and the Signal protocol state', () => {
     expect(ben.client.messagePage(dm('ana')).messages.some((m) => m.kind === 'decrypt-failed')).toBe(false);
     await ben.client.send(dm('ana'), 'reply after the salvage');
     await eventually(() => expect(bodies(client, 'ben')).toEqual(['before the backup', 'after the salvage', 'reply after the salvage']));
+    // In the group too: Ana's new sender key reaches Ben (the old chain would repeat keys he already used), and
+    // Ben, told by the reset that Ana lost state, gives her his key again before his next group message.
+    await client.send(group.id, 'group, after the salvage');
+    await eventually(() => expect(texts(ben.client, group.id)).toEqual(['group, before the backup', 'group, after the backup', 'ben, after the backup', 'group, after the salvage']));
+    await ben.client.send(group.id, 'group reply after the salvage');
+    await eventually(() => expect(texts(client, group.id)).toEqual(['group, before the backup', 'group, after the salvage', 'group reply after the salvage']));
     // New signed (and last-resort) prekeys were made and published at the first connection, under fresh ids.
     await eventually(() => expect(client.vault.read((db) => readAccountState(db))).toMatchObject({ rotateNow: false, keysPublished: true }));
     expect(client.vault.read((db) => messaging.newestSignedPreKey(db)?.id)).not.toBe(signedBefore);

@@ -81,6 +81,11 @@ function newDistribution(tx: SqlWriter, conversationId: string, distributionId: 
   tx.run('INSERT OR IGNORE INTO group_sender_keys (distribution_id, conversation_id, distribution_message, created_at) VALUES (?, ?, NULL, ?)', [distributionId, conversationId, now]);
 }
 
+/** `contactId` no longer holds any of our sender keys (they reset the session): each group send gives it to them again. */
+export function forgetKeyHolder(tx: SqlWriter, contactId: string): void {
+  tx.run('DELETE FROM group_key_holders WHERE contact_id = ?', [contactId]);
+}
+
 /** The other members, by username. */
 export function members(db: SqlReader, conversationId: string): string[] {
   return db.all('SELECT contact_id FROM conversation_members WHERE conversation_id = ? ORDER BY contact_id', [conversationId]).map((r) => text(r, 'contact_id'));
