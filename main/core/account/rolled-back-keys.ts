@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { encodeSessionReset } from '../messaging/content';
+import { PARKED } from '../messaging/outbox';
 import { encodeSenderKeyDistribution } from '../messaging/group-content';
 import { newDistributionId } from '../messaging/group-state';
 import { MAX_PREKEY_ID } from '../protocol';
@@ -39,7 +40,7 @@ export async function retireRolledBackKeys(vault: Vault, now: number): Promise<v
   if (vault.read((db) => messaging.getSetting(db, ROLLED_BACK_SETTING)) === undefined) return;
   await vault.write((tx) => {
     messaging.deleteSetting(tx, ROLLED_BACK_SETTING);
-    outbox.reencryptAllNow(tx, now);
+    outbox.reencryptAllNow(tx, now, PARKED);
     resetSessions(tx, now);
     for (const group of groups.all(tx)) groups.rotateDistribution(tx, group.conversationId, newDistributionId(), now);
     redistributeQueuedGroupSends(tx, now);
@@ -63,14 +64,19 @@ function resetSessions(tx: SqlWriter, now: number): void {
   }
 }
 
-/** Queued group sends go out under the new distribution; members get it first, as enqueueForConversation does. */
+/**
+ * Queued group sends go out under the new distribution; members get it first,
+ * as enqueueForConversation does. Only current members of a group we are in:
+ * an entry queued for someone removed since goes out under a key they never get.
+ */
 function redistributeQueuedGroupSends(tx: SqlWriter, now: number): void {
   for (const send of groups.moveQueuedSendsToCurrentDistribution(tx)) {
     const group = groups.byConversation(tx, send.conversationId);
-    if (!group) continue;
+    if (!group?.isMember) continue;
+    const members = new Set(groups.members(tx, send.conversationId));
     const holders = groups.keyHolders(tx, send.conversationId, send.distributionId);
     for (const member of send.recipients) {
-      if (holders.has(member)) continue;
+      if (holders.has(member) || !members.has(member)) continue;
       const keyEntry = outbox.enqueue(tx, { conversationId: null, messageId: null, nextAttemptAt: now, createdAt: now, kind: 'sender-key', recipient: member, payload: encodeSenderKeyDistribution(group.groupId, new Uint8Array(0)) });
       groups.setOutboxGroupSend(tx, keyEntry, send.sendId);
       groups.addKeyHolder(tx, send.conversationId, member, send.distributionId);

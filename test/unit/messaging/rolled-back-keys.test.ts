@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readAccountState, retireRolledBackKeys, writeAccountState } from '../../../main/core/account';
 import { ROLLED_BACK_SETTING, contacts, conversations, groups, messaging, outbox, protocol as protocolRows } from '../../../main/core/vault';
+import { PARKED } from '../../../main/core/messaging/outbox';
 import { keyfileVault } from '../vault/helpers';
 
 /**
@@ -27,14 +28,20 @@ describe('retiring rolled-back protocol state after a salvage', () => {
       protocolRows.putSenderKey(tx, { name: 'cat', deviceId: 1 }, 'cats-own-distribution', new Uint8Array([8]), now);
       const sendId = groups.insertSend(tx, { conversationId: 'group:club', distributionId: old, now });
       groups.setSealedContent(tx, sendId, new Uint8Array([5, 5]));
-      const entries = ['cat', 'dan'].map((recipient) => {
+      // 'eve' was removed from the group after this send was queued: she must not get the new key.
+      contacts.upsertContact(tx, { id: 'eve', displayName: 'eve', now });
+      const entries = ['cat', 'dan', 'eve'].map((recipient) => {
         const id = outbox.enqueue(tx, { kind: 'message', conversationId: 'group:club', messageId: null, recipient, payload: new Uint8Array([1]), nextAttemptAt: now + 60_000, createdAt: now });
         groups.setOutboxGroupSend(tx, id, sendId);
         messaging.putDelivery(tx, { outboxId: id, deviceId: 1, submissionId: new Uint8Array(16), envelopeType: 6, ciphertext: new Uint8Array([3]), sent: false });
         return id;
       });
+      // Sent to one of cat's devices, not yet to the other: encrypted afresh for both.
+      messaging.putDelivery(tx, { outboxId: entries[0] as number, deviceId: 2, submissionId: new Uint8Array(16), envelopeType: 6, ciphertext: new Uint8Array(0), sent: true });
+      // Failed for good: stays parked.
+      const parked = outbox.enqueue(tx, { kind: 'message', conversationId: null, messageId: null, recipient: 'dan', payload: new Uint8Array([2]), nextAttemptAt: PARKED, createdAt: now });
       messaging.putSetting(tx, ROLLED_BACK_SETTING, true);
-      return { sendId, entries };
+      return { sendId, entries, parked };
     });
 
     await retireRolledBackKeys(vault, now);
@@ -46,9 +53,10 @@ describe('retiring rolled-back protocol state after a salvage', () => {
       expect(group?.distributionId).not.toBe(old);
       expect(groups.getSend(db, ids.sendId)).toMatchObject({ distributionId: group?.distributionId, sealedContent: null });
       // Each member gets the new key before the queued message, which is encrypted afresh and due now.
-      expect(['cat', 'dan'].map((name) => messaging.outboxEntriesFor(db, name, 'sender-key').length)).toEqual([1, 1]);
+      expect(['cat', 'dan', 'eve'].map((name) => messaging.outboxEntriesFor(db, name, 'sender-key').length)).toEqual([1, 1, 0]);
       expect(messaging.deliveriesOf(db, ids.entries)).toEqual([]);
       expect(outbox.nextDue(db)).toBe(now);
+      expect(db.get('SELECT next_attempt_at AS at FROM outbox WHERE id = ?', [ids.parked])?.at).toBe(PARKED);
       // Our own sender key for the old distribution is gone; a member's own is not ours to drop.
       expect(protocolRows.getSenderKey(db, { name: 'me', deviceId: 1 }, old)).toBeNull();
       expect(protocolRows.getSenderKey(db, { name: 'cat', deviceId: 1 }, 'cats-own-distribution')).not.toBeNull();

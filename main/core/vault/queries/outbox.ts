@@ -56,8 +56,13 @@ export function nextDue(db: SqlReader): number | null {
   return intOrNull(db.get('SELECT min(next_attempt_at) AS t FROM outbox') ?? { t: null }, 't');
 }
 
-/** After a rollback (salvage): every queued entry is encrypted afresh, now (its unsent ciphertexts used dropped sessions). */
-export function reencryptAllNow(tx: SqlWriter, now: number): void {
-  tx.run('DELETE FROM outbox_deliveries WHERE sent = 0');
-  tx.run('UPDATE outbox SET next_attempt_at = ? WHERE next_attempt_at > ?', [now, now]);
+/**
+ * After a rollback (salvage): every entry not yet sent to all its devices is
+ * encrypted afresh (its ciphertexts used dropped sessions), to every device: an
+ * entry keeps no record of which devices were done, and a repeat is dropped by
+ * the receiver. Due now, except entries parked at `parkedAt` (failed for good).
+ */
+export function reencryptAllNow(tx: SqlWriter, now: number, parkedAt: number): void {
+  tx.run('DELETE FROM outbox_deliveries WHERE outbox_id IN (SELECT outbox_id FROM outbox_deliveries WHERE sent = 0)');
+  tx.run('UPDATE outbox SET next_attempt_at = ? WHERE next_attempt_at > ? AND next_attempt_at < ?', [now, now, parkedAt]);
 }
