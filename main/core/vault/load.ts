@@ -37,26 +37,43 @@ function sameVault(header: { vaultId: Buffer }, vaultId: Buffer, what: string, k
  */
 export async function loadVault(io: VaultFs, dir: string, keyHeader: KeyHeader, keys: Map<string, Buffer>): Promise<LoadedVault> {
   const vaultId = vaultIdOf(keyHeader);
-  const snapshotFile = vaultPath(dir, fileNames.snapshot);
-  const snapshotHeader = readSnapshotHeader(io, snapshotFile);
-  sameVault(snapshotHeader, vaultId, 'snapshot', 'corrupt-snapshot');
-  const databaseKey = keys.get(keyIdText(snapshotHeader.keyId));
-  if (!databaseKey) throw new VaultError('wrong-key', 'The key given does not open this vault\'s snapshot.');
-  const snapshotKey = deriveSubkey(databaseKey, vaultId, 'snapshot');
-  let image: Buffer;
+  const snapshot = snapshotOf(io, dir, vaultId, keys);
+  const image = decryptSnapshot(io, snapshot, vaultId);
   try {
-    ({ image } = loadSnapshot(io, snapshotFile, snapshotKey));
-  } finally {
-    wipe(snapshotKey);
-  }
-  try {
-    return await applyJournals(io, dir, image, snapshotHeader, vaultId, keys);
+    return await applyJournals(io, dir, image, snapshot.header, vaultId, keys);
   } catch (error) {
     image.fill(0); // if the database never took it over
     // The key and the snapshot are fine: what failed from here on was the journal, which salvage can get past,
     // unless a newer Hearth wrote it (that is not damage; updating opens it).
     if (error instanceof VaultError && !notDamage.has(error.kind)) throw new VaultError(error.kind, error.message, { cause: error.cause, salvageable: true });
     throw error;
+  }
+}
+
+export interface SnapshotInPlace {
+  file: string;
+  header: SnapshotHeader;
+  /** The database key that sealed it. */
+  key: Buffer;
+}
+
+/** The snapshot's header (checked to belong to this vault) and the database key that opens it; reads only the header. */
+export function snapshotOf(io: VaultFs, dir: string, vaultId: Buffer, keys: Map<string, Buffer>): SnapshotInPlace {
+  const file = vaultPath(dir, fileNames.snapshot);
+  const header = readSnapshotHeader(io, file);
+  sameVault(header, vaultId, 'snapshot', 'corrupt-snapshot');
+  const key = keys.get(keyIdText(header.keyId));
+  if (!key) throw new VaultError('wrong-key', 'The key given does not open this vault\'s snapshot.');
+  return { file, header, key };
+}
+
+/** Every page of the snapshot, opened into one plaintext image (the caller zeroes it, or hands it to SqlDatabase). */
+export function decryptSnapshot(io: VaultFs, snapshot: SnapshotInPlace, vaultId: Buffer): Buffer {
+  const subkey = deriveSubkey(snapshot.key, vaultId, 'snapshot');
+  try {
+    return loadSnapshot(io, snapshot.file, subkey).image;
+  } finally {
+    wipe(subkey);
   }
 }
 

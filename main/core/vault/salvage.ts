@@ -5,9 +5,9 @@ import { type VaultFs, ioError, syncDirectory } from './file-io';
 import { JournalWriter, type JournalHeader, checkJournalKey, createJournal, readJournalHeader, replayJournal } from './journal';
 import { type KeyHeader, keyIdText, vaultIdOf, writeKeyHeader } from './key-header';
 import { fileNames, vaultPath } from './layout';
-import { type LoadedVault, applyRecord, notDamage } from './load';
+import { type LoadedVault, applyRecord, decryptSnapshot, notDamage, snapshotOf } from './load';
 import { SCHEMA_VERSION, newerSchemaError, schemaVersionOf } from './schema';
-import { loadSnapshot, readSnapshotHeader, writeSnapshot } from './snapshot';
+import { writeSnapshot } from './snapshot';
 import { SqlDatabase } from './sqlite';
 
 /**
@@ -86,22 +86,13 @@ export async function salvageVault(
   options: { snapshotPageBytes?: number } = {},
 ): Promise<{ keyHeader: KeyHeader; loaded: LoadedVault; report: SalvageReport }> {
   const vaultId = vaultIdOf(keyHeader);
-  const snapshotFile = vaultPath(dir, fileNames.snapshot);
-  const snapshotHeader = readSnapshotHeader(io, snapshotFile);
-  if (!snapshotHeader.vaultId.equals(vaultId)) throw new VaultError('corrupt-snapshot', 'The snapshot belongs to another vault.');
-  const snapshotKey = keys.get(keyIdText(snapshotHeader.keyId));
-  if (!snapshotKey) throw new VaultError('wrong-key', 'The key given does not open this vault\'s snapshot.');
+  const snapshot = snapshotOf(io, dir, vaultId, keys);
+  const snapshotHeader = snapshot.header;
   // The newest key: during a full rekey that a crash interrupted, salvage finishes it as open would.
-  const databaseKey = keys.get(keyHeader.keys[0]?.keyId ?? '') ?? snapshotKey;
+  const databaseKey = keys.get(keyHeader.keys[0]?.keyId ?? '') ?? snapshot.key;
   // Before the snapshot is decrypted: a journal from a newer Hearth stops salvage with no plaintext in memory.
   const candidates = [readCandidate(io, dir, fileNames.journal), readCandidate(io, dir, fileNames.nextJournal)];
-  const readKey = deriveSubkey(snapshotKey, vaultId, 'snapshot');
-  let image: Buffer;
-  try {
-    ({ image } = loadSnapshot(io, snapshotFile, readKey));
-  } finally {
-    wipe(readKey);
-  }
+  const image = decryptSnapshot(io, snapshot, vaultId);
 
   let db: SqlDatabase;
   try {
@@ -123,7 +114,7 @@ export async function salvageVault(
     const snapshotBytes = exported.length;
     const writeKey = deriveSubkey(databaseKey, vaultId, 'snapshot');
     try {
-      await writeSnapshot(io, snapshotFile, exported, identity, writeKey, { pageBytes: options.snapshotPageBytes });
+      await writeSnapshot(io, snapshot.file, exported, identity, writeKey, { pageBytes: options.snapshotPageBytes });
     } finally {
       wipe(writeKey, exported);
     }

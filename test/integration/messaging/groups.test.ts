@@ -4,7 +4,7 @@ import type { Client } from '../../../main/core/client/client';
 import { decryptGroupMessage, isProtocolError } from '../../../main/core/protocol';
 import type { Envelope } from '../../../shared/proto/gen/hearth/v1/relay_pb';
 import { EnvelopeType } from '../../../shared/proto/gen/hearth/v1/relay_pb';
-import { eventually, useRelayAndProfiles, type TestProfile } from './harness';
+import { eventually, texts, useRelayAndProfiles, type TestProfile } from './harness';
 
 /**
  * Groups against a real relay process, five clients: messages reach every
@@ -16,12 +16,6 @@ import { eventually, useRelayAndProfiles, type TestProfile } from './harness';
 
 const fixture = useRelayAndProfiles('hearth-groups-');
 
-function texts(client: Client, conversationId: string): string[] {
-  return client
-    .messagePage(conversationId, { limit: 500 })
-    .messages.filter((m) => m.kind === 'text')
-    .map((m) => m.body ?? '');
-}
 
 function groupNotices(client: Client, conversationId: string): string[] {
   return client

@@ -116,11 +116,17 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_
 }
 
 /** Bodies of a conversation's text messages, oldest first. */
-export function bodies(client: Client, with_: string): string[] {
+/** The text messages of a conversation (a group's, say), oldest first. */
+export function texts(client: Client, conversationId: string): string[] {
   return client
-    .messagePage(dm(with_), { limit: 500 })
+    .messagePage(conversationId, { limit: 500 })
     .messages.filter((m) => m.kind === 'text')
     .map((m) => m.body ?? '');
+}
+
+/** The text messages of the one-to-one conversation with `with_`. */
+export function bodies(client: Client, with_: string): string[] {
+  return texts(client, dm(with_));
 }
 
 /** What a test file gets from useRelayAndProfiles: read its fields inside tests (they are set in beforeAll). */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Client } from '../../../main/core/client/client';
 import { readAccountState } from '../../../main/core/account';
 import { Vault, messaging } from '../../../main/core/vault';
-import { bodies, dm, eventually, testClientOptions, useRelayAndProfiles } from './harness';
+import { bodies, dm, eventually, testClientOptions, texts, useRelayAndProfiles } from './harness';
 
 /**
  * A salvage that drops commits rolls the protocol state back: the sending
@@ -14,13 +14,6 @@ import { bodies, dm, eventually, testClientOptions, useRelayAndProfiles } from '
  * both directions work again at once and nothing sent after it is lost.
  */
 const fixture = useRelayAndProfiles('hearth-salvage-rollback-');
-
-function texts(client: Client, conversationId: string): string[] {
-  return client
-    .messagePage(conversationId, { limit: 500 })
-    .messages.filter((m) => m.kind === 'text')
-    .map((m) => m.body ?? '');
-}
 
 describe('salvage and the Signal protocol state', () => {
   it('starts new sessions after a rollback, so messages go through both ways instead of repeating message keys', async () => {
